@@ -1,0 +1,88 @@
+"""The JSON API: one NinjaAPI, a router per app; the OpenAPI document is generated at /api/docs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from civitas.accounts.apiauth import API_AUTH
+from civitas.core.errors import ApiErrorCode
+
+api = NinjaAPI(
+    title="Civitas API",
+    version="1",
+    description="Population services and grassroots governance. Authenticate with a session or a bearer token.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+def _errors_from(exc: ValidationError) -> list[dict[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": field, "message": str(msg)}
+            for field, errs in exc.message_dict.items()
+            for msg in errs
+        ]
+    return [{"field": "__all__", "message": str(m)} for m in exc.messages]
+
+
+@api.exception_handler(ValidationError)
+def django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"code": ApiErrorCode.VALIDATION, "errors": _errors_from(exc)}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or "__all__", "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"code": ApiErrorCode.VALIDATION, "errors": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"code": ApiErrorCode.NOT_FOUND, "errors": []}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(
+        request, {"code": ApiErrorCode.FORBIDDEN, "errors": [{"field": "__all__", "message": str(exc)}]}, status=403
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": ApiErrorCode.UNAUTHENTICATED, "errors": []}, status=401)
+
+
+def _add_routers() -> None:
+    from civitas.credit.api import router as credit
+    from civitas.documents.api import router as documents
+    from civitas.inspections.api import router as inspections
+    from civitas.insight.api import router as insight
+    from civitas.mediation.api import router as mediation
+    from civitas.people.api import router as people
+    from civitas.permits.api import router as permits
+    from civitas.places.api import router as places
+    from civitas.residence.api import router as residence
+    from civitas.services.api import router as services
+
+    api.add_router("/documents", documents)
+    api.add_router("/people", people)
+    api.add_router("/places", places)
+    api.add_router("/residence", residence)
+    api.add_router("/credit", credit)
+    api.add_router("/permits", permits)
+    api.add_router("/services", services)
+    api.add_router("/mediation", mediation)
+    api.add_router("/inspections", inspections)
+    api.add_router("/insight", insight)
+
+
+_add_routers()

@@ -1,0 +1,29 @@
+"""Pluggable SMS delivery. The development backend only logs; production sets CIVITAS_SMS_BACKEND."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+log = logging.getLogger("civitas.sms")
+OUTBOX: list[tuple[str, str]] = []  # kept in memory by the logging backend, read by tests
+
+
+class SmsBackend(Protocol):
+    def send(self, phone_e164: str, text: str) -> None: ...
+
+
+class LoggingSmsBackend:
+    """Development/test backend: records and logs the message, sends nothing."""
+
+    def send(self, phone_e164: str, text: str) -> None:
+        OUTBOX.append((phone_e164, text))
+        log.info("SMS to %s: %s", phone_e164[:-4] + "****", text)
+
+
+def send_sms(phone_e164: str, text: str) -> None:
+    backend: SmsBackend = import_string(settings.CIVITAS_SMS_BACKEND)()
+    backend.send(phone_e164, text)

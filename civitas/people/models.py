@@ -1,0 +1,80 @@
+"""Persons and their identity documents.
+
+Identity and phone numbers exist only as AES-GCM ciphertext (`*_enc`), a keyed blind index for exact
+lookups (`*_index`) and a masked display form (`*_masked`). Decryption happens only in
+`actions.do_reveal_identity`, which writes an audit event.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civitas.people.choices import DocumentKind, Sex
+from civitas.places.models import ScopedQuerySet
+
+
+class PersonQuerySet(ScopedQuerySet):
+    pass
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    name_pinyin = models.CharField(_("pinyin"), max_length=120, blank=True, db_index=True)
+    name_latin = models.CharField(_("name in Latin script"), max_length=120, blank=True)
+    name_native = models.CharField(_("name in own script"), max_length=120, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"))
+    nationality = models.CharField(_("nationality"), max_length=3, default="CHN")
+
+    doc_kind = models.CharField(_("document type"), max_length=16, choices=DocumentKind.choices)
+    doc_number_enc = models.TextField(_("document number (encrypted)"))
+    doc_index = models.CharField(_("document number (blind index)"), max_length=40, unique=True)
+    doc_masked = models.CharField(_("document number"), max_length=24)
+    doc_country = models.CharField(_("issuing country"), max_length=3, default="CHN")
+    doc_expiry = models.DateField(_("document expires"), null=True, blank=True)
+
+    phone_enc = models.TextField(_("phone (encrypted)"), blank=True)
+    phone_index = models.CharField(_("phone (blind index)"), max_length=40, blank=True, db_index=True)
+    phone_masked = models.CharField(_("phone"), max_length=24, blank=True)
+
+    hometown_code = models.CharField(_("place of origin code"), max_length=6, blank=True)
+    hometown_province = models.CharField(_("home province"), max_length=2, blank=True, db_index=True)
+    occupation = models.CharField(_("occupation"), max_length=60, blank=True)
+    employer = models.CharField(_("employer or school"), max_length=120, blank=True)
+    division = models.ForeignKey(
+        "places.Division",
+        verbose_name=_("lives in (grid unit)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where the person currently lives; sets whose jurisdiction they are in."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [
+            models.Index(fields=["division", "name"], name="person_division_name"),
+            models.Index(fields=["division", "name_pinyin"], name="person_division_pinyin"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def division_code(self) -> str:
+        return self.division_id or ""
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.nationality != "CHN"
+
+    def display_name(self) -> str:
+        if self.is_foreign and self.name_latin:
+            return self.name_latin
+        return self.name

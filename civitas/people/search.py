@@ -1,0 +1,58 @@
+"""People search shared by the officer's page and the API: one query path.
+
+Exact identifiers (document, phone) go through the blind index, never through clear text; names
+by prefix on the Chinese name or its pinyin. Always inside the caller's already-scoped queryset.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import QuerySet
+
+from civitas.documents.errors import DocumentError
+from civitas.documents.phones import normalise_phone
+from civitas.people.choices import SearchField
+from civitas.people.identity import document_index, phone_index
+from civitas.people.models import Person
+from civitas.people.names import has_han, normalise_query
+
+_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_PHONE_LIKE = re.compile(r"^\+?[\d\s-]{7,20}$")
+_DOC_LIKE = re.compile(r"^(?=.*\d)[A-Za-z0-9]{5,20}$")
+
+
+def classify(query: str) -> str:
+    q = query.strip()
+    if _ID_LIKE.match(q.replace(" ", "")):
+        return SearchField.DOCUMENT
+    if _PHONE_LIKE.match(q) and sum(c.isdigit() for c in q) >= 7:
+        return SearchField.PHONE
+    if _DOC_LIKE.match(q):
+        return SearchField.DOCUMENT
+    if has_han(q):
+        return SearchField.NAME
+    return SearchField.PINYIN
+
+
+def search_people(qs: QuerySet[Person], query: str, field: str = SearchField.AUTO,
+                  limit: int = 50) -> QuerySet[Person]:
+    q = query.strip()
+    if not q:
+        return qs.none()
+    if field == SearchField.AUTO:
+        field = classify(q)
+    if field == SearchField.DOCUMENT:
+        return qs.filter(doc_index=document_index(q.replace(" ", "").upper()))
+    if field == SearchField.PHONE:
+        try:
+            e164 = normalise_phone(q)
+        except DocumentError:
+            return qs.none()
+        return qs.filter(phone_index=phone_index(e164))
+    if field == SearchField.NAME:
+        return qs.filter(name__startswith=q).order_by("name", "id")[:limit]
+    key = normalise_query(q)
+    if not key:
+        return qs.none()
+    return qs.filter(name_pinyin__startswith=key).order_by("name_pinyin", "id")[:limit]

@@ -1,0 +1,45 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from civitas.people.actions import PersonInput, do_register_person, find_person_by_document
+from civitas.people.choices import DocumentKind
+from civitas.people.models import Person
+from civitas.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_registers_a_person_with_the_document_encrypted_and_masked():
+    p = do_register_person(PersonInput(name="张伟", doc_kind=DocumentKind.RESIDENT_ID,
+                                       doc_number="11010519491231002X", phone="138 0013 8000"), acting_user=None)
+    assert p.doc_masked == "110105********002X"
+    assert "11010519491231002X" not in p.doc_number_enc
+    assert p.birth_date == datetime.date(1949, 12, 31) and p.sex == "F"
+    assert p.name_pinyin == "zhangwei"
+    assert p.phone_masked.endswith("8000") and "13800138000" not in p.phone_enc
+    assert find_person_by_document("11010519491231002x") == p
+
+
+def test_registering_the_same_document_twice_returns_the_same_person():
+    a = factories.person("李娜", doc_number="11010519491231002X")
+    b = factories.person("李娜", doc_number="11010519491231002X")
+    assert a.pk == b.pk and Person.objects.count() == 1
+
+
+def test_it_names_every_bad_field_and_saves_nothing():
+    with pytest.raises(ValidationError) as exc:
+        do_register_person(PersonInput(name="", doc_kind=DocumentKind.RESIDENT_ID,
+                                       doc_number="110105194912310021", phone="12"), acting_user=None)
+    assert set(exc.value.message_dict) == {"name", "doc_number", "phone"}
+    assert Person.objects.count() == 0
+
+
+def test_a_hong_kong_number_must_be_declared_as_a_permit():
+    number = factories.make_resident_id("810000", datetime.date(1990, 1, 1), 11)
+    with pytest.raises(ValidationError) as exc:
+        factories.person("陈大文", doc_number=number)
+    assert "doc_kind" in exc.value.message_dict
+    p = factories.person("陈大文", doc_number=number, doc_kind=DocumentKind.HMT_PERMIT)
+    assert p.doc_kind == DocumentKind.HMT_PERMIT

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from civitas.people import actions
+from civitas.people.access import access_person, may_see_full_identity, people_visible_to
+from civitas.people.forms import PersonSearchForm, RevealForm
+from civitas.people.search import search_people
+
+
+def _require_search_role(request: HttpRequest) -> None:
+    from civitas.accounts.choices import PEOPLE_SEARCH_ROLES
+
+    if request.user.role not in PEOPLE_SEARCH_ROLES:  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    _require_search_role(request)
+    form = PersonSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = list(
+            search_people(people_visible_to(request.user), form.cleaned_data["q"],
+                          form.cleaned_data.get("field") or "auto").select_related("division")
+        )
+    return render(request, "people/search.html", {"form": form, "results": results})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    context = {"person": person, "reveal_form": RevealForm(), "may_reveal": may_see_full_identity(request.user),
+               "revealed": None, "properties": person.properties.select_related("building")[:50]}
+    from civitas.core.extensions import person_panels
+
+    context["panels"] = person_panels(request, person)
+    return render(request, "people/detail.html", context)
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    form = RevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        try:
+            revealed = actions.do_reveal_identity(person, acting_user=request.user,
+                                                  purpose=form.cleaned_data["purpose"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    from civitas.core.extensions import person_panels
+
+    return render(request, "people/detail.html", {
+        "person": person, "reveal_form": form, "may_reveal": may_see_full_identity(request.user),
+        "revealed": revealed, "properties": person.properties.select_related("building")[:50],
+        "panels": person_panels(request, person),
+    })

@@ -1,0 +1,65 @@
+"""Shared pytest fixtures: named personas and a browser for journey tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("CIVITAS_FAST_HASHER", "1")
+# Playwright's sync API runs an event loop in the test thread; Django must still allow DB calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _english_free_of_state(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def personas(db: Any) -> dict[str, Any]:
+    from civitas.testing.factories import personas as make
+
+    return make()
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    path = _chromium()
+    if path is None:
+        pytest.fail("Debian chromium is not installed (bin/test installs it): browser tests cannot run")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    ctx = browser.new_context(locale="zh-CN")
+    p = ctx.new_page()
+    p.set_default_timeout(15000)
+    yield p
+    ctx.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    p = ctx.new_page()
+    p.set_default_timeout(15000)
+    yield p
+    ctx.close()
