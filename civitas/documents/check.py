@@ -94,7 +94,9 @@ def _check_mrz(text: str, today: datetime.date) -> dict[str, Any]:
     return _result(label, f"mrz_{result.format.lower()}", fields, result.errors)
 
 
-def check_document(text: str, *, today: datetime.date | None = None, include_birth_date: bool = False) -> dict:
+def check_document(
+    text: str, *, today: datetime.date | None = None, include_birth_date: bool = False
+) -> dict[str, Any]:
     """Detect an identity number or an MRZ (lines separated by ``|`` or newlines, or concatenated) and
     check it. Returns ``{"input", "kind", "valid", "fields", "errors"}``, JSON-serialisable."""
     today = today or local_today()
@@ -113,14 +115,11 @@ def check_document(text: str, *, today: datetime.date | None = None, include_bir
 
 def check_lines(
     lines: Iterable[str], *, today: datetime.date | None = None, include_birth_date: bool = False
-) -> Iterator[dict]:
-    """Check each non-blank input; each dict also has ``index`` (1-based position among the inputs)."""
+) -> Iterator[dict[str, Any]]:
+    """One result per input, in order (a blank input is "unknown"); each dict also has ``index``, the
+    1-based position of its input, because the masked ``input`` cannot identify it."""
     today = today or local_today()
-    index = 0
-    for line in lines:
-        if not line.strip():
-            continue
-        index += 1
+    for index, line in enumerate(lines, start=1):
         yield {"index": index, **check_document(line, today=today, include_birth_date=include_birth_date)}
 
 

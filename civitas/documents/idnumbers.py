@@ -141,7 +141,9 @@ def find_resident_id_errors(text: str, today: datetime.date | None = None) -> li
         birth = ric.get_birth_date(number)
     except ValidationError:
         errors.append(
-            DocumentError(FIELD, ErrorCode.ID_DATE, _("Identity number: digits 7-14 are not a calendar date."))
+            DocumentError(
+                FIELD, ErrorCode.ID_DATE, _("Identity number: digits 7-14 are not a calendar date.")
+            )
         )
     else:
         today = today or local_today()
@@ -161,7 +163,7 @@ def find_resident_id_errors(text: str, today: datetime.date | None = None) -> li
             DocumentError(
                 FIELD,
                 ErrorCode.ID_CHECK_DIGIT,
-                _("Identity number: the check character (18th) does not match (GB 11643, ISO 7064 MOD 11-2)."),
+                _("Identity number: the check character (18th) does not match (ISO 7064 MOD 11-2)."),
             )
         )
     return errors

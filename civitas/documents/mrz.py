@@ -403,6 +403,7 @@ def make_td1(
     line1 += head + _pad(optional, 15, "optional data")
     birth = _with_digit(f"{birth_date:%y%m%d}")
     expiry = _with_digit(f"{expiry_date:%y%m%d}")
-    line2 = birth + _sex_char(sex) + expiry + _state(nationality) + _pad(mrz_text(optional_data_2), 11, "optional")
+    line2 = birth + _sex_char(sex) + expiry + _state(nationality)
+    line2 += _pad(mrz_text(optional_data_2), 11, "optional data 2")
     line2 += check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
     return line1, line2, _name_field(surname, given_names, 30)

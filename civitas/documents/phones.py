@@ -16,9 +16,8 @@ def _parse(text: str, default_region: str | None) -> phonenumbers.PhoneNumber:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise DocumentError(
-            FIELD, ErrorCode.PHONE_INVALID, _("Phone: not a valid number (for another country, start with +).")
-        )
+        message = _("Phone: not a valid number (for another country, start with +).")
+        raise DocumentError(FIELD, ErrorCode.PHONE_INVALID, message)
     return number
 
 

@@ -60,22 +60,23 @@ def survival_ratios_from_lx(n_lx: ArrayLike, *, z: int, radix: float = 100_000.0
     return _vector(ratios, "survival ratios")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, init=False)
 class AgeSexPopulation:
     """Population counts by age group (``z`` wide, last group open) and sex."""
 
     female: Vector
     male: Vector
-    z: int = 5
+    z: int
 
-    def __post_init__(self) -> None:
-        female = _vector(self.female, "female population")
-        object.__setattr__(self, "female", female)
-        object.__setattr__(self, "male", _vector(self.male, "male population", female.shape[0]))
-        if female.shape[0] < 2:
+    def __init__(self, female: ArrayLike, male: ArrayLike, z: int = 5) -> None:
+        female_ = _vector(female, "female population")
+        if female_.shape[0] < 2:
             raise ValueError("a projection needs at least two age groups")
-        if self.z < 1:
+        if z < 1:
             raise ValueError("z must be a positive number of years")
+        object.__setattr__(self, "female", female_)
+        object.__setattr__(self, "male", _vector(male, "male population", female_.shape[0]))
+        object.__setattr__(self, "z", int(z))
 
     @property
     def age_start(self) -> NDArray[np.int64]:
@@ -86,7 +87,7 @@ class AgeSexPopulation:
         return self.female + self.male
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, init=False)
 class StepRates:
     """Rates for one projection step of ``z`` years (see the module docstring for indexing).
 
@@ -96,32 +97,41 @@ class StepRates:
     survival_female: Vector
     survival_male: Vector
     asfr: Vector
-    srb: float = 1.05
-    net_migrants_female: Vector | None = None
-    net_migrants_male: Vector | None = None
+    srb: float
+    net_migrants_female: Vector
+    net_migrants_male: Vector
 
-    def __post_init__(self) -> None:
-        sf = _vector(self.survival_female, "female survival ratios")
+    def __init__(
+        self,
+        survival_female: ArrayLike,
+        survival_male: ArrayLike,
+        asfr: ArrayLike,
+        srb: float = 1.05,
+        net_migrants_female: ArrayLike | None = None,
+        net_migrants_male: ArrayLike | None = None,
+    ) -> None:
+        sf = _vector(survival_female, "female survival ratios")
         n = sf.shape[0]
-        sm = _vector(self.survival_male, "male survival ratios", n)
+        sm = _vector(survival_male, "male survival ratios", n)
         for name, ratios in (("female", sf), ("male", sm)):
             if np.any(ratios < 0) or np.any(ratios > 1):
                 raise ValueError(f"{name} survival ratios must lie in [0, 1]")
-        asfr = _vector(self.asfr, "asfr", n)
-        if np.any(asfr < 0):
+        asfr_ = _vector(asfr, "asfr", n)
+        if np.any(asfr_ < 0):
             raise ValueError("asfr must not be negative")
-        if asfr[0] != 0:
+        if asfr_[0] != 0:
             raise ValueError("the first age group cannot bear children (asfr[0] must be 0)")
-        if not self.srb > 0:
+        if not srb > 0:
             raise ValueError("srb must be positive")
         object.__setattr__(self, "survival_female", sf)
         object.__setattr__(self, "survival_male", sm)
-        object.__setattr__(self, "asfr", asfr)
-        object.__setattr__(self, "srb", float(self.srb))
-        for attr, label in (("net_migrants_female", "female"), ("net_migrants_male", "male")):
-            value = getattr(self, attr)
-            migrants = np.zeros(n) if value is None else _vector(value, f"{label} net migrants", n)
-            migrants.setflags(write=False)
+        object.__setattr__(self, "asfr", asfr_)
+        object.__setattr__(self, "srb", float(srb))
+        for attr, value in (
+            ("net_migrants_female", net_migrants_female),
+            ("net_migrants_male", net_migrants_male),
+        ):
+            migrants = _vector(np.zeros(n) if value is None else value, attr.replace("_", " "), n)
             object.__setattr__(self, attr, migrants)
 
     @property
@@ -146,16 +156,12 @@ class StepRates:
             survival_male=survival_ratios_from_lx(n_lx_male, z=z, radix=radix),
             asfr=_vector(asfr, "asfr"),
             srb=srb,
-            net_migrants_female=None
-            if net_migrants_female is None
-            else _vector(net_migrants_female, "female net migrants"),
-            net_migrants_male=None
-            if net_migrants_male is None
-            else _vector(net_migrants_male, "male net migrants"),
+            net_migrants_female=net_migrants_female,
+            net_migrants_male=net_migrants_male,
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ProjectionStep:
     """Population at the end of one step and the births during it."""
 
@@ -207,7 +213,6 @@ def project_step(
     end: dict[str, Vector] = {}
     end_share: dict[str, Vector] = {}
     for sex, (counts, survival, migrants) in sexes.items():
-        assert migrants is not None
         at_start = {"even": migrants / 2, "end": 0 * migrants, "start": migrants}[timing]
         at_end = {"even": migrants / 2, "end": 0 * migrants, "start": 0 * migrants}[timing]
         start[sex] = counts + at_start
@@ -233,7 +238,7 @@ def project_step(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Projection:
     """A multi-step projection: the base population and one :class:`ProjectionStep` per step."""
 
@@ -335,7 +340,7 @@ class GradeDemand:
     utilisation: float | None  # demand / capacity; None when capacity unknown or zero
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SchoolForecast:
     rows: tuple[GradeDemand, ...]
     projections: Mapping[str, Projection] = field(default_factory=dict)

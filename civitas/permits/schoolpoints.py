@@ -808,7 +808,13 @@ class Placement:
     preference_rank: int | None  # 1-based rank of the school placed at
     full_preferences: tuple[str, ...]  # preferences passed over because they were full
     tied_with: int  # other applicants of the grade with the same score
-    reason: Text
+    tie_rule: Text = field(default="", repr=False, compare=False)
+    school_names: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def reason(self) -> Text:
+        """Why this result, in the active language (built on demand: 20,000 lazy texts are slow)."""
+        return _placement_reason(self)
 
 
 @dataclass(frozen=True)
@@ -869,6 +875,7 @@ def allocate(
             score_counts.get((applicant.grade, applicant.score), 0) + 1
         )
     rule_text = tie_break.describe()
+    names = {school.id: school.name or school.id for school in schools}
     placements: dict[str, Placement] = {}
     turns: dict[int, int] = {}
     for applicant in sorted(applicants, key=tie_break.sort_key):
@@ -899,9 +906,8 @@ def allocate(
             preference_rank=rank,
             full_preferences=tuple(passed),
             tied_with=tied,
-            reason=_placement_reason(
-                status, applicant, order, school_id, rank, passed, tied, rule_text, by_id
-            ),
+            tie_rule=rule_text,
+            school_names=names,
         )
     cutoffs: dict[tuple[str, int], SchoolCutoff] = {}
     for (school_id_, grade), members in admitted.items():
@@ -919,24 +925,21 @@ def allocate(
     return AllocationResult(placements=placements, cutoffs=cutoffs, tie_break=tie_break)
 
 
-def _placement_reason(
-    status: str,
-    applicant: Applicant,
-    order: int,
-    school_id: str | None,
-    rank: int | None,
-    passed: list[str],
-    tied: int,
-    rule_text: Text,
-    schools: Mapping[str, School],
-) -> Text:
+def _placement_reason(placement: Placement) -> Text:
     def name(school: str) -> str:
-        return schools[school].name or school
+        return placement.school_names.get(school, school)
 
+    status, passed, rank = placement.status, placement.full_preferences, placement.preference_rank
+    school_id, tied, order, rule_text = (
+        placement.school_id,
+        placement.tied_with,
+        placement.order,
+        placement.tie_rule,
+    )
     turn = format_lazy(
         _("Your turn came as number {order} with {score} points."),
         order=order,
-        score=_points_text(applicant.score),
+        score=_points_text(placement.score),
     )
     if status == "no_preferences":
         main: Text = _("Not placed: no school preferences were given.")

@@ -44,7 +44,7 @@ def small_city() -> dict[str, Division]:
 
 
 def resident_id(birth: datetime.date = datetime.date(1990, 5, 17), place: str = "360102", female: bool = False) -> str:
-    n = next(_seq) % 499
+    n = next(_seq) % 499  # sequence 000-999; odd = male
     return make_resident_id(place, birth, 2 * n + (0 if female else 1))
 
 

@@ -6,7 +6,14 @@ from civitas.documents.phones import is_valid_phone, mask_phone, normalise_phone
 
 @pytest.mark.parametrize(
     "text",
-    ["13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678", "0086 13812345678", "+8613812345678"],
+    [
+        "13812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+        "+86 138 1234 5678",
+        "0086 13812345678",
+        "+8613812345678",
+    ],
 )
 def test_it_stores_a_chinese_mobile_number_in_e164(text):
     assert normalise_phone(text) == "+8613812345678"

@@ -88,12 +88,11 @@ def test_it_accepts_every_place_code_yiwu_residents_hold_including_historical_on
 
 def test_it_accepts_a_place_code_created_after_the_birth_year():
     # 330782 (Yiwu city) dates from 1988; people born earlier may still hold it
-    assert parse_resident_id(make_resident_id("330782", datetime.date(1950, 1, 1), 10), today=TODAY).sex == "F"
+    number = make_resident_id("330782", datetime.date(1950, 1, 1), 10)
+    assert parse_resident_id(number, today=TODAY).sex == "F"
 
 
-@pytest.mark.parametrize(
-    ("prefix", "kind"), [("810000", "hk"), ("820000", "macao"), ("830000", "taiwan")]
-)
+@pytest.mark.parametrize(("prefix", "kind"), [("810000", "hk"), ("820000", "macao"), ("830000", "taiwan")])
 def test_it_reads_hong_kong_macao_and_taiwan_residence_permit_numbers(prefix, kind):
     parsed = parse_resident_id(make_resident_id(prefix, datetime.date(1990, 5, 17), 35), today=TODAY)
     assert parsed.kind == kind

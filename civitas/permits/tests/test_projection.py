@@ -236,7 +236,7 @@ def test_a_long_count_table_gives_the_same_forecast_as_a_dict() -> None:
         "稠城": {"female": ages * 10.0, "male": ages * 11.0},
         "江东": {"female": ages * 2.0, "male": ages * 3.0},
     }
-    rates = {"稠城": _still_rates(15), "江东": [_still_rates(15)] * 2}
+    rates: dict[str, StepRates | list[StepRates]] = {"稠城": _still_rates(15), "江东": [_still_rates(15)] * 2}
     from_frame = forecast_school_entry(frame, rates, base_year=2025, years=2).to_frame()
     from_dict = forecast_school_entry(as_dict, rates, base_year=2025, years=2).to_frame()
     pd.testing.assert_frame_equal(from_frame, from_dict)
