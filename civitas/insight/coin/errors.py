@@ -27,6 +27,9 @@ class CoinError(Exception):
     """Base class of every error of the composite-indicator engine."""
 
     code = "coin_error"
+    indicator: str | None = None
+    unit: str | None = None
+    node: str | None = None
 
     def __init__(self, message: str, **context: Any) -> None:
         super().__init__(message)

@@ -255,6 +255,8 @@ class Framework:
         self._root = roots[0]
         for node in self.nodes.values():
             self._check_node(node)
+        for node in self.nodes.values():
+            self._check_weights(node)
         by_level = sorted(self.nodes, key=lambda code: self.nodes[code].level)
         self._order = [code for code in by_level if self.nodes[code].is_indicator] + [
             code for code in by_level if not self.nodes[code].is_indicator
@@ -314,6 +316,9 @@ class Framework:
                 ),
                 node=node.code,
             )
+
+    def _check_weights(self, node: Node) -> None:
+        children = self._children[node.code]
         if children and sum(self.nodes[child].weight for child in children) <= 0:
             raise WeightError(
                 _("The weights of the children of {code} are all zero: {children}.").format(

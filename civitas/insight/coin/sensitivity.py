@@ -71,7 +71,9 @@ def run_sensitivity(
     framework = coin.aggregation_framework
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     norm_choices = list(normalisations or [coin.normalisation])
-    agg_choices = [check_method(name) for name in aggregations] if aggregations else [coin.aggregation]
+    agg_choices: list[str | dict[int, str]] = (
+        [check_method(name) for name in aggregations] if aggregations else [coin.aggregation]
+    )
     source = coin.dataset(coin.normalised_from)
     units = [str(unit) for unit in source.index]
     codes = list(framework.nodes)
