@@ -62,3 +62,27 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class DomainEvent(models.Model):
+    """A fact one app publishes for others (a verified declaration, a hazard found, an agreement broken).
+
+    The one well-defined place where apps meet: the credit ledger, permits and the index read these.
+    Consumers are idempotent by event id, so replaying events never double-counts.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+    division_code = models.CharField(_("division code"), max_length=15, blank=True, db_index=True)
+    subject_type = models.CharField(_("subject type"), max_length=40, blank=True)
+    subject_id = models.CharField(_("subject id"), max_length=40, blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("domain event")
+        verbose_name_plural = _("domain events")
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="event_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

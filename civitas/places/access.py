@@ -10,6 +10,9 @@ from django.shortcuts import get_object_or_404
 from civitas.accounts.choices import Role
 from civitas.places.models import Building, Division, RentalProperty, Room
 
+PROPERTY_ROLES = frozenset({Role.CITY_ADMIN, Role.POLICE, Role.GRID_WORKER, Role.SERVICE_STAFF, Role.MEDIATOR,
+                            Role.INSPECTOR})
+
 
 def divisions_visible_to(user: Any) -> QuerySet[Division]:
     scope = getattr(user, "scope_code", None)
@@ -27,6 +30,8 @@ def properties_visible_to(user: Any) -> QuerySet[RentalProperty]:
         return RentalProperty.objects.none()
     if user.role == Role.LANDLORD:
         return RentalProperty.objects.owned_by(user.person_id)
+    if user.role not in PROPERTY_ROLES:  # analysts and partners work on aggregates, not on addresses
+        return RentalProperty.objects.none()
     return RentalProperty.objects.in_scope(user.scope_code)
 
 

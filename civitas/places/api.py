@@ -71,7 +71,7 @@ def division(request: HttpRequest, code: str) -> Any:
 def properties(request: HttpRequest, division: str | None = None, limit: int = 100, offset: int = 0) -> Any:
     qs = properties_visible_to(request.user).select_related("building").order_by("id")
     if division:
-        qs = qs.filter(division_id__startswith=division)
+        qs = qs.filter(division__code__startswith=division)
     return list(qs[offset: offset + min(limit, 500)])
 
 

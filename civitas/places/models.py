@@ -1,7 +1,7 @@
 """The administrative tree (city → township → village/community → grid unit) and the built environment.
 
 A division's code is its path: a child's code starts with its parent's, so "everything in my
-jurisdiction" is one indexed prefix query (`division_id__startswith=code`) and the schema shards by
+jurisdiction" is one indexed prefix query (`division__code__startswith=code`, no join) and the schema shards by
 division code.
 """
 
@@ -21,7 +21,7 @@ from civitas.places.choices import CODE_LENGTH, BuildingKind, DivisionKind, Divi
 class ScopedQuerySet(models.QuerySet):
     """Rows carrying a division code, restricted to a jurisdiction in the database."""
 
-    division_field = "division_id"
+    division_field = "division__code"
 
     def in_scope(self, scope_code: str | None) -> ScopedQuerySet:
         if scope_code is None:
@@ -137,7 +137,7 @@ class RentalProperty(models.Model):
 
 
 class RoomQuerySet(ScopedQuerySet):
-    division_field = "property__division_id"
+    division_field = "property__division__code"
 
 
 class Room(models.Model):

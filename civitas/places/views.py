@@ -26,11 +26,11 @@ def division(request: HttpRequest, code: str) -> HttpResponse:
     # One grouped query each (no N+1): residents and let properties per child division.
     n = len(code) + 3 if len(code) < 15 else len(code)
     residents = dict(
-        Person.objects.filter(division_id__startswith=code).annotate(child=Substr("division_id", 1, n))
+        Person.objects.filter(division__code__startswith=code).annotate(child=Substr("division_id", 1, n))
         .values("child").annotate(n=Count("id")).values_list("child", "n")
     )
     props = dict(
-        properties_visible_to(request.user).filter(division_id__startswith=code)
+        properties_visible_to(request.user).filter(division__code__startswith=code)
         .annotate(child=Substr("division_id", 1, n)).values("child").annotate(n=Count("id"))
         .values_list("child", "n")
     )

@@ -26,9 +26,12 @@ def _aead(key_b64: str) -> AESGCM:
     return AESGCM(key)
 
 
-@lru_cache(maxsize=4)
-def _index_key(key_b64: str) -> bytes:
-    return b64decode(key_b64)
+@lru_cache(maxsize=32)
+def _index_template(key_b64: str, context: str) -> hmac.HMAC:
+    mac = hmac.new(b64decode(key_b64), digestmod=hashlib.sha256)
+    mac.update(context.encode())
+    mac.update(b"\x00")
+    return mac
 
 
 def encrypt(plaintext: str, *, context: str) -> str:
@@ -48,8 +51,6 @@ def decrypt(token: str, *, context: str) -> str:
 
 def blind_index(value: str, *, context: str) -> str:
     """Deterministic keyed digest of a normalised value, for equality lookups."""
-    mac = hmac.new(_index_key(settings.CIVITAS_INDEX_KEY), digestmod=hashlib.sha256)
-    mac.update(context.encode())
-    mac.update(b"\x00")
+    mac = _index_template(settings.CIVITAS_INDEX_KEY, context).copy()
     mac.update(value.strip().upper().encode())
     return mac.hexdigest()[:40]

@@ -1,0 +1,53 @@
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from civitas.accounts.models import User
+from civitas.core.models import AuditEvent
+from civitas.testing.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, username, password):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+
+
+def test_a_user_logs_in_and_the_login_is_audited(personas):
+    resp = _login(Client(), "police_t1", PASSWORD)
+    assert resp.status_code == 302
+    assert AuditEvent.objects.filter(action="account.login", actor=personas["police"]).exists()
+
+
+@override_settings(CIVITAS_LOGIN_MAX_FAILURES=3, CIVITAS_LOGIN_LOCK_MINUTES=15)
+def test_repeated_failures_lock_the_account_even_for_the_right_password(personas):
+    c = Client()
+    for _ in range(3):
+        assert _login(c, "police_t1", "wrong password").status_code == 200
+    assert User.objects.get(username="police_t1").is_locked()
+    resp = _login(c, "police_t1", PASSWORD)
+    assert resp.status_code == 200
+    assert "locked" in resp.content.decode() or "锁定" in resp.content.decode()
+    assert AuditEvent.objects.filter(action="account.locked").count() == 1
+
+
+def test_a_wrong_password_says_so_without_revealing_whether_the_user_exists(personas):
+    a = _login(Client(), "police_t1", "nope").content.decode()
+    b = _login(Client(), "nobody", "nope").content.decode()
+    assert a.count("errorlist") == b.count("errorlist") == 1
+
+
+def test_passwords_are_hashed_with_argon2_in_production_settings():
+    from django.conf import settings
+
+    assert "Argon2PasswordHasher" in open(settings.BASE_DIR / "civitas" / "settings.py").read()
+
+
+def test_pages_carry_security_headers(personas):
+    c = Client()
+    c.force_login(personas["police"])
+    resp = c.get(reverse("core:home"))
+    assert resp["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in resp["Content-Security-Policy"]
+    assert resp["Cache-Control"].startswith("no-store")
+    assert resp["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,25 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from civitas.places.models import Division
+
+
+class Command(BaseCommand):
+    help = "Load a synthetic Yiwu (deterministic from --seed) into an empty database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--residents", type=int, default=20_000)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--no-apps", action="store_true", help="only the registry, no app data")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from civitas.synthetic.city import generate
+
+        if Division.objects.exists():
+            raise CommandError("The database already holds a city; seed an empty database (e.g. civitas demo --fresh).")
+        ctx = generate(options["seed"], options["residents"], populate_apps=not options["no_apps"],
+                       log=lambda m: self.stdout.write(m))
+        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: {}):".format(ctx.demo_password)))
+        for a in ctx.accounts:
+            self.stdout.write(f"  {a.username:<18} {a.role:<22} {a.where:<12} {a.note}")
