@@ -42,7 +42,7 @@ class RevealOut(Schema):
 
 @router.get("/", response=list[PersonOut], summary="Search people in your jurisdiction")
 def search(request: HttpRequest, q: str, field: SearchField = SearchField.AUTO) -> Any:
-    return list(search_people(people_visible_to(request.user), q, field))
+    return search_people(people_visible_to(request.user), q, field)
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person (masked)")

@@ -35,13 +35,7 @@ def classify(query: str) -> str:
     return SearchField.PINYIN
 
 
-def search_people(qs: QuerySet[Person], query: str, field: str = SearchField.AUTO,
-                  limit: int = 50) -> QuerySet[Person]:
-    q = query.strip()
-    if not q:
-        return qs.none()
-    if field == SearchField.AUTO:
-        field = classify(q)
+def _matching(qs: QuerySet[Person], q: str, field: str) -> QuerySet[Person]:
     if field == SearchField.DOCUMENT:
         return qs.filter(doc_index=document_index(q.replace(" ", "").upper()))
     if field == SearchField.PHONE:
@@ -51,8 +45,18 @@ def search_people(qs: QuerySet[Person], query: str, field: str = SearchField.AUT
             return qs.none()
         return qs.filter(phone_index=phone_index(e164))
     if field == SearchField.NAME:
-        return qs.filter(name__startswith=q).order_by("name", "id")[:limit]
+        return qs.filter(name__startswith=q)
     key = normalise_query(q)
-    if not key:
-        return qs.none()
-    return qs.filter(name_pinyin__startswith=key).order_by("name_pinyin", "id")[:limit]
+    return qs.filter(name_pinyin__startswith=key) if key else qs.none()
+
+
+def search_people(qs: QuerySet[Person], query: str, field: str = SearchField.AUTO, limit: int = 50) -> list[Person]:
+    """At most `limit` matches, sorted by name. The database is not asked to sort: a prefix range scan on
+    the name/pinyin index stops after `limit` rows, where ORDER BY would walk the whole prefix range."""
+    q = query.strip()
+    if not q:
+        return []
+    if field == SearchField.AUTO:
+        field = classify(q)
+    rows = list(_matching(qs, q, field).order_by().select_related("division")[:limit])
+    return sorted(rows, key=lambda p: (p.name_pinyin or p.name, p.name, p.pk))

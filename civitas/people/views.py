@@ -25,10 +25,8 @@ def search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
     results = None
     if form.is_valid():
-        results = list(
-            search_people(people_visible_to(request.user), form.cleaned_data["q"],
-                          form.cleaned_data.get("field") or "auto").select_related("division")
-        )
+        results = search_people(people_visible_to(request.user), form.cleaned_data["q"],
+                                form.cleaned_data.get("field") or "auto")
     return render(request, "people/search.html", {"form": form, "results": results})
 
 

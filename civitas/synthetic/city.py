@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import import_module
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +96,15 @@ class CityPlan:
         self.landlords = max(8, int(self.properties / 1.6))
 
 
-def _weighted(rng: random.Random, pairs: list[tuple[Any, float]]) -> Any:
-    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+class Weighted:
+    """A weighted choice with cumulative weights computed once (choices() recomputes them per call)."""
+
+    def __init__(self, pairs: list[tuple[Any, float]]) -> None:
+        self.values = [p[0] for p in pairs]
+        self.cum = list(accumulate(p[1] for p in pairs))
+
+    def pick(self, rng: random.Random) -> Any:
+        return rng.choices(self.values, cum_weights=self.cum)[0]
 
 
 def load_divisions(rng: random.Random) -> list[Division]:
@@ -146,8 +154,9 @@ class PersonFactory:
         self.now = timezone.now()
         self.used_ids: set[str] = set()
         self.used_phones: set[str] = set()
-        self.prov_pairs = [(k, v[0]) for k, v in PROVINCE_WEIGHTS.items()]
-        self.nat_pairs = [(k, v[0]) for k, v in NATIONALITIES.items()]
+        self.provinces = Weighted([(k, v[0]) for k, v in PROVINCE_WEIGHTS.items()])
+        self.nationalities = Weighted([(k, v[0]) for k, v in NATIONALITIES.items()])
+        self.yiwu_codes = Weighted(list(YIWU_PLACE_CODES))
         self.companies = [f"义乌市{a}{b}" for a in COMPANY_WORDS for b in COMPANY_KINDS]
         self.surname_py = {s: pinyin_of(s) for s in SURNAMES + YIWU_SURNAMES}
         self.given_py = {g: pinyin_of(g) for g in GIVEN}
@@ -178,9 +187,9 @@ class PersonFactory:
         if hmt:
             place = self.rng.choice(("810000", "820000", "830000"))
         elif local:
-            place = _weighted(self.rng, list(YIWU_PLACE_CODES))
+            place = self.yiwu_codes.pick(self.rng)
         else:
-            prov = _weighted(self.rng, self.prov_pairs)
+            prov = self.provinces.pick(self.rng)
             place = self.rng.choice(PROVINCE_WEIGHTS[prov][1])
         while True:
             seq = self.rng.randrange(500) * 2 + (1 if sex == "M" else 0)
@@ -200,7 +209,7 @@ class PersonFactory:
         )
 
     def foreigner(self, pid: int, *, division: str | None) -> tuple[Any, ...]:
-        nat = _weighted(self.rng, self.nat_pairs)
+        nat = self.nationalities.pick(self.rng)
         group = NATIONALITIES[nat][1]
         surnames, givens = FOREIGN_NAMES[group]
         sur, sur_native = self.rng.choice(surnames)
@@ -326,13 +335,14 @@ def generate(seed: int = 2026, residents: int = 20_000, *, today: datetime.date 
     local_ids = list(range(next_pid, next_pid + n_locals))
     next_pid += n_locals
     grid_codes = [g.code for g in grids]
+    grid_picker = Weighted(list(zip(grid_codes, grid_weights, strict=True)))
 
     def other_rows() -> Iterator[tuple[Any, ...]]:
         for pid in hmt_ids:
-            yield people.chinese(pid, division=rng.choices(grid_codes, weights=grid_weights)[0], local=False,
+            yield people.chinese(pid, division=grid_picker.pick(rng), local=False,
                                  age=(25, 60), hmt=True)
         for pid in local_ids:
-            yield people.chinese(pid, division=rng.choices(grid_codes, weights=grid_weights)[0], local=True,
+            yield people.chinese(pid, division=grid_picker.pick(rng), local=True,
                                  age=(0, 85))
 
     t1 = time.perf_counter()

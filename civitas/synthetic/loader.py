@@ -6,6 +6,7 @@ Rows carry explicit primary keys so related tables can be generated without read
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
@@ -27,9 +28,15 @@ def write_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[
             raw = cursor.cursor
             col_sql = ", ".join(f'"{c}"' for c in cols)
             with raw.copy(f'COPY "{table}" ({col_sql}) FROM STDIN') as copy:
+                buf: list[str] = []
                 for row in rows:
-                    copy.write_row(row)
+                    buf.append("\t".join(map(_copy_text, row)))
                     n += 1
+                    if len(buf) >= batch:
+                        copy.write("\n".join(buf) + "\n")
+                        buf.clear()
+                if buf:
+                    copy.write("\n".join(buf) + "\n")
         return n
     placeholders = ", ".join(["%s"] * len(cols))
     sql = f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({placeholders})'
@@ -39,6 +46,22 @@ def write_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[
             cursor.executemany(sql, chunk)
             n += len(chunk)
     return n
+
+
+def _copy_text(value: Any) -> str:
+    """One field in COPY's text format (faster than per-value adaptation for millions of rows)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 def reset_sequences(*models_: type[models.Model]) -> None:

@@ -1,0 +1,125 @@
+"""Issue 2 benchmark: generate and load N residents into PostgreSQL vs raw COPY of the same rows;
+people-search latency by blind index and by name/pinyin vs the equivalent indexed SELECT.
+
+    .venv/bin/python bench/registry_load.py --residents 2000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import random
+import tempfile
+import time
+
+from _common import latency_ms, machine, percentile, summary, timer, use_postgres, write_section
+
+TABLES = ["people_person", "places_building", "places_rentalproperty", "places_room"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--residents", type=int, default=200_000)
+    ap.add_argument("--queries", type=int, default=1000)
+    args = ap.parse_args()
+    use_postgres("civitas_bench_registry")
+    from django.db import connection
+
+    from civitas.people.identity import reveal_document
+    from civitas.people.models import Person
+    from civitas.people.search import search_people
+    from civitas.synthetic.city import generate
+
+    r: dict[str, float] = {}
+    print(f"generating and loading {args.residents:,} residents")
+    with timer("generate+load", r):
+        generate(seed=2026, residents=args.residents, today=datetime.date(2026, 11, 1), populate_apps=False,
+                 log=lambda m: print("   ", m))
+    with connection.cursor() as c:
+        c.execute("ANALYZE")
+    raw = connection.connection
+    # Raw COPY: the very same rows, exported, then loaded into identical tables (same indexes).
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {}
+        for t in TABLES:
+            files[t] = f"{tmp}/{t}.copy"
+            with open(files[t], "wb") as f, raw.cursor().copy(f'COPY "{t}" TO STDOUT') as cp:
+                for chunk in cp:
+                    f.write(chunk)
+            with raw.cursor() as c:
+                c.execute(f'DROP TABLE IF EXISTS "raw_{t}"')
+                c.execute(f'CREATE TABLE "raw_{t}" (LIKE "{t}" INCLUDING ALL)')
+            raw.commit()
+        t0 = time.perf_counter()
+        for t in TABLES:
+            with raw.cursor() as c, c.copy(f'COPY "raw_{t}" FROM STDIN') as cp, open(files[t], "rb") as f:
+                while chunk := f.read(1 << 20):
+                    cp.write(chunk)
+        raw.commit()
+        r["raw COPY"] = time.perf_counter() - t0
+        print(f"  raw COPY: {r['raw COPY']:.2f} s")
+
+    rng = random.Random(1)
+    n_people = Person.objects.count()
+    ids = rng.sample(range(1, n_people + 1), min(args.queries, n_people))
+    sample = list(Person.objects.filter(pk__in=ids).values_list("doc_number_enc", "doc_index", "name", "name_pinyin"))
+    numbers = [reveal_document(s[0]) for s in sample]
+    scope = Person.objects.in_scope("330782")
+    it = iter(range(10**9))
+
+    def by_doc() -> None:
+        list(search_people(scope, numbers[next(it) % len(numbers)]))
+
+    def by_name() -> None:
+        list(search_people(scope, sample[next(it) % len(sample)][2]))
+
+    def by_pinyin() -> None:
+        list(search_people(scope, sample[next(it) % len(sample)][3][:6]))
+
+    cur = connection.cursor()
+
+    def raw_doc() -> None:
+        cur.execute("SELECT id, name FROM people_person WHERE doc_index = %s", [sample[next(it) % len(sample)][1]])
+        cur.fetchall()
+
+    def raw_name() -> None:
+        cur.execute("SELECT id, name FROM people_person WHERE name LIKE %s ORDER BY name, id LIMIT 50",
+                    [sample[next(it) % len(sample)][2] + "%"])
+        cur.fetchall()
+
+    def raw_pinyin() -> None:
+        cur.execute("SELECT id, name FROM people_person WHERE name_pinyin LIKE %s ORDER BY name_pinyin, id LIMIT 50",
+                    [sample[next(it) % len(sample)][3][:6] + "%"])
+        cur.fetchall()
+
+    lat = {}
+    for label, fn in [("search by identity number (blind index)", by_doc), ("raw SELECT by doc_index", raw_doc),
+                      ("search by Chinese name", by_name), ("raw SELECT name LIKE", raw_name),
+                      ("search by pinyin prefix", by_pinyin), ("raw SELECT pinyin LIKE", raw_pinyin)]:
+        latency_ms(fn, 50)  # warm up
+        lat[label] = latency_ms(fn, args.queries)
+        print(f"  {label}: {summary(lat[label])}")
+
+    ratio = r["generate+load"] / r["raw COPY"]
+    lines = [
+        "## Registry (issue 2): load and people search",
+        "",
+        f"Command: `.venv/bin/python bench/registry_load.py --residents {args.residents}` · {machine()} · "
+        f"{datetime.date.today()}",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| residents generated and loaded | {n_people:,} |",
+        f"| generate + load (Python generator, encryption, COPY) | {r['generate+load']:.1f} s |",
+        f"| raw PostgreSQL COPY of the same rows into identical tables | {r['raw COPY']:.1f} s |",
+        f"| **ratio (goal ≤ 3×)** | **{ratio:.2f}×** |",
+    ]
+    for label, samples in lat.items():
+        lines.append(f"| {label} | p50 {percentile(samples, 50):.2f} ms · p99 {percentile(samples, 99):.2f} ms |")
+    lines += ["", "Search goal: p99 < 50 ms. Search runs through `civitas.people.search.search_people` (the same "
+              "code as the page and API) with the city-wide scope filter.", ""]
+    write_section("registry", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
