@@ -57,7 +57,8 @@ def latency_ms(fn: Callable[[], object], n: int) -> list[float]:
 
 
 def summary(samples: list[float]) -> str:
-    return f"p50 {percentile(samples, 50):.2f} ms, p99 {percentile(samples, 99):.2f} ms (mean {statistics.mean(samples):.2f})"
+    p50, p99 = percentile(samples, 50), percentile(samples, 99)
+    return f"p50 {p50:.2f} ms, p99 {p99:.2f} ms (mean {statistics.mean(samples):.2f})"
 
 
 def machine() -> str:

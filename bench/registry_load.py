@@ -33,8 +33,13 @@ def main() -> None:
     r: dict[str, float] = {}
     print(f"generating and loading {args.residents:,} residents")
     with timer("generate+load", r):
-        generate(seed=2026, residents=args.residents, today=datetime.date(2026, 11, 1), populate_apps=False,
-                 log=lambda m: print("   ", m))
+        generate(
+            seed=2026,
+            residents=args.residents,
+            today=datetime.date(2026, 11, 1),
+            populate_apps=False,
+            log=lambda m: print("   ", m),
+        )
     with connection.cursor() as c:
         c.execute("ANALYZE")
     raw = connection.connection
@@ -83,19 +88,28 @@ def main() -> None:
         cur.fetchall()
 
     def raw_name() -> None:
-        cur.execute("SELECT id, name FROM people_person WHERE name LIKE %s ORDER BY name, id LIMIT 50",
-                    [sample[next(it) % len(sample)][2] + "%"])
+        cur.execute(
+            "SELECT id, name FROM people_person WHERE name LIKE %s ORDER BY name, id LIMIT 50",
+            [sample[next(it) % len(sample)][2] + "%"],
+        )
         cur.fetchall()
 
     def raw_pinyin() -> None:
-        cur.execute("SELECT id, name FROM people_person WHERE name_pinyin LIKE %s ORDER BY name_pinyin, id LIMIT 50",
-                    [sample[next(it) % len(sample)][3][:6] + "%"])
+        cur.execute(
+            "SELECT id, name FROM people_person WHERE name_pinyin LIKE %s ORDER BY name_pinyin, id LIMIT 50",
+            [sample[next(it) % len(sample)][3][:6] + "%"],
+        )
         cur.fetchall()
 
     lat = {}
-    for label, fn in [("search by identity number (blind index)", by_doc), ("raw SELECT by doc_index", raw_doc),
-                      ("search by Chinese name", by_name), ("raw SELECT name LIKE", raw_name),
-                      ("search by pinyin prefix", by_pinyin), ("raw SELECT pinyin LIKE", raw_pinyin)]:
+    for label, fn in [
+        ("search by identity number (blind index)", by_doc),
+        ("raw SELECT by doc_index", raw_doc),
+        ("search by Chinese name", by_name),
+        ("raw SELECT name LIKE", raw_name),
+        ("search by pinyin prefix", by_pinyin),
+        ("raw SELECT pinyin LIKE", raw_pinyin),
+    ]:
         latency_ms(fn, 50)  # warm up
         lat[label] = latency_ms(fn, args.queries)
         print(f"  {label}: {summary(lat[label])}")
@@ -116,8 +130,12 @@ def main() -> None:
     ]
     for label, samples in lat.items():
         lines.append(f"| {label} | p50 {percentile(samples, 50):.2f} ms · p99 {percentile(samples, 99):.2f} ms |")
-    lines += ["", "Search goal: p99 < 50 ms. Search runs through `civitas.people.search.search_people` (the same "
-              "code as the page and API) with the city-wide scope filter.", ""]
+    lines += [
+        "",
+        "Search goal: p99 < 50 ms. Search runs through `civitas.people.search.search_people` (the same "
+        "code as the page and API) with the city-wide scope filter.",
+        "",
+    ]
     write_section("registry", "\n".join(lines))
 
 

@@ -22,11 +22,7 @@ api = NinjaAPI(
 
 def _errors_from(exc: ValidationError) -> list[dict[str, str]]:
     if hasattr(exc, "error_dict"):
-        return [
-            {"field": field, "message": str(msg)}
-            for field, errs in exc.message_dict.items()
-            for msg in errs
-        ]
+        return [{"field": field, "message": str(msg)} for field, errs in exc.message_dict.items() for msg in errs]
     return [{"field": "__all__", "message": str(m)} for m in exc.messages]
 
 
@@ -64,8 +60,8 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def _add_routers() -> None:
     from civitas.credit.api import router as credit
     from civitas.documents.api import router as documents
-    from civitas.inspections.api import router as inspections
     from civitas.insight.api import router as insight
+    from civitas.inspections.api import router as inspections
     from civitas.mediation.api import router as mediation
     from civitas.people.api import router as people
     from civitas.permits.api import router as permits

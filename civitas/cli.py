@@ -1,13 +1,13 @@
 """The `civitas` console command: thin wrappers over Django management commands.
 
-    civitas demo [--residents N] [--fresh]   migrate, load a synthetic Yiwu if empty, serve on 127.0.0.1:8000
-    civitas serve [--port P]                 serve the existing database
-    civitas seed --residents N [--seed S]    load a synthetic city into an empty database
-    civitas check                            Django system checks, migrations and the audit chain
-    civitas documents check FILE [--column C]
-    civitas audit verify
-    civitas index compute --framework F --data D --out O
-    civitas manage ARGS...                   any management command
+civitas demo [--residents N] [--fresh]   migrate, load a synthetic Yiwu if empty, serve on 127.0.0.1:8000
+civitas serve [--port P]                 serve the existing database
+civitas seed --residents N [--seed S]    load a synthetic city into an empty database
+civitas check                            Django system checks, migrations and the audit chain
+civitas documents check FILE [--column C]
+civitas audit verify
+civitas index compute --framework F --data D --out O
+civitas manage ARGS...                   any management command
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def demo(argv: list[str]) -> None:
     args = p.parse_args(argv)
     from django.conf import settings
 
-    db = settings.DATABASES["default"]
+    db: dict[str, str] = settings.DATABASES["default"]  # type: ignore[assignment]
     if args.fresh and db["ENGINE"].endswith("sqlite3"):
         for suffix in ("", "-wal", "-shm"):
             path = f"{db['NAME']}{suffix}"
@@ -66,8 +66,10 @@ def demo(argv: list[str]) -> None:
     if not Division.objects.exists():
         _call("seed", "--residents", str(args.residents), "--seed", str(args.seed))
     else:
-        print("Using the existing demo database (civitas demo --fresh starts over). Accounts: admin, police, "
-              "police2, grid, analyst, landlord, … password Civitas-2026!")
+        print(
+            "Using the existing demo database (civitas demo --fresh starts over). Accounts: admin, police, "
+            "police2, grid, analyst, landlord, … password Civitas-2026!"
+        )
     _call("collectstatic", "--no-input", "-v", "0")
     if not args.no_serve:
         serve(["--port", str(args.port)])

@@ -86,9 +86,7 @@ CIVITAS_INDEX_KEY = _required_key("CIVITAS_INDEX_KEY")
 CIVITAS_SIGNING_KEY = _required_key("CIVITAS_SIGNING_KEY")
 
 ALLOWED_HOSTS = (env_str("CIVITAS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")
-CSRF_TRUSTED_ORIGINS = [
-    o for o in (env_str("CIVITAS_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o
-]
+CSRF_TRUSTED_ORIGINS = [o for o in (env_str("CIVITAS_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
 PUBLIC_BASE_URL = env_str("CIVITAS_PUBLIC_BASE_URL", "http://127.0.0.1:8000") or ""
 
 INSTALLED_APPS = [

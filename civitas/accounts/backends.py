@@ -11,8 +11,9 @@ from civitas.accounts.models import User
 
 
 class LockoutModelBackend(ModelBackend):
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> Any:
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
         if username:
             user = User.objects.filter(username=username).only("locked_until").first()
             if user is not None and user.is_locked():

@@ -15,9 +15,17 @@ class Role(models.TextChoices):
 
 
 # Roles whose rights cover a division subtree (their `division` is required).
-JURISDICTION_ROLES = frozenset({
-    Role.CITY_ADMIN, Role.POLICE, Role.GRID_WORKER, Role.SERVICE_STAFF, Role.MEDIATOR, Role.INSPECTOR, Role.ANALYST,
-})
+JURISDICTION_ROLES = frozenset(
+    {
+        Role.CITY_ADMIN,
+        Role.POLICE,
+        Role.GRID_WORKER,
+        Role.SERVICE_STAFF,
+        Role.MEDIATOR,
+        Role.INSPECTOR,
+        Role.ANALYST,
+    }
+)
 # Roles allowed to see a full identity number (each view is audited).
 FULL_IDENTITY_ROLES = frozenset({Role.CITY_ADMIN, Role.POLICE})
 # Roles that may search people.

@@ -8,8 +8,12 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("Wrong user name or password. After {n} failed attempts the account is locked for {m} minutes."),
-        "locked": _("This account is locked after repeated failed logins. Try again in {m} minutes or ask your administrator."),
+        "invalid_login": _(
+            "Wrong user name or password. After {n} failed attempts the account is locked for {m} minutes."
+        ),
+        "locked": _(
+            "This account is locked after repeated failed logins. Try again in {m} minutes or ask your administrator."
+        ),
     }
 
     def get_invalid_login_error(self) -> forms.ValidationError:

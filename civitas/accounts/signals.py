@@ -33,8 +33,7 @@ def count_failure(sender: Any, credentials: dict[str, Any], request: Any = None,
             user.locked_until = timezone.now() + timedelta(minutes=settings.CIVITAS_LOGIN_LOCK_MINUTES)
             user.failed_logins = 0
             user.save(update_fields=["locked_until", "failed_logins"])
-            audit.record("account.locked", obj=user, actor_label=username,
-                         new={"locked_until": user.locked_until})
+            audit.record("account.locked", obj=user, actor_label=username, new={"locked_until": user.locked_until})
 
 
 @receiver(user_logged_in)

@@ -6,11 +6,11 @@ serialised by a row lock on the chain head, so the chain stays linear under conc
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-import datetime as _dt
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any

@@ -37,8 +37,14 @@ def dispatch(event: DomainEvent) -> None:
         handler(event)
 
 
-def emit(kind: str, *, subject: tuple[str, Any] = ("", ""), division_code: str = "",
-         payload: dict[str, Any] | None = None, occurred_at: datetime.datetime | None = None) -> DomainEvent:
+def emit(
+    kind: str,
+    *,
+    subject: tuple[str, Any] = ("", ""),
+    division_code: str = "",
+    payload: dict[str, Any] | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> DomainEvent:
     event = DomainEvent.objects.create(
         kind=kind,
         occurred_at=occurred_at or timezone.now(),

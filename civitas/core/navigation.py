@@ -23,8 +23,9 @@ class NavItem:
 _ITEMS: list[NavItem] = []
 
 
-def register(label: Any, url_name: str, *, roles: set[str] | None = None, order: int = 100,
-             public: bool = False) -> None:
+def register(
+    label: Any, url_name: str, *, roles: set[str] | None = None, order: int = 100, public: bool = False
+) -> None:
     item = NavItem(label, url_name, frozenset(roles or ()), order, public)
     if item not in _ITEMS:
         _ITEMS.append(item)

@@ -25,5 +25,5 @@ class LoggingSmsBackend:
 
 
 def send_sms(phone_e164: str, text: str) -> None:
-    backend: SmsBackend = import_string(settings.CIVITAS_SMS_BACKEND)()
+    backend: SmsBackend = import_string(str(settings.CIVITAS_SMS_BACKEND))()
     backend.send(phone_e164, text)

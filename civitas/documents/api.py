@@ -14,8 +14,12 @@ router = Router(tags=["documents"])
 
 
 class CheckIn(Schema):
-    inputs: list[str] = Field(..., min_length=1, max_length=10000,
-                              description="One resident ID, permit number or MRZ (lines joined by '|' or newline) each.")
+    inputs: list[str] = Field(
+        ...,
+        min_length=1,
+        max_length=10000,
+        description="One resident ID, permit number or MRZ (lines joined by '|' or newline) each.",
+    )
 
 
 class CheckError(Schema):

@@ -141,9 +141,7 @@ def find_resident_id_errors(text: str, today: datetime.date | None = None) -> li
         birth = ric.get_birth_date(number)
     except ValidationError:
         errors.append(
-            DocumentError(
-                FIELD, ErrorCode.ID_DATE, _("Identity number: digits 7-14 are not a calendar date.")
-            )
+            DocumentError(FIELD, ErrorCode.ID_DATE, _("Identity number: digits 7-14 are not a calendar date."))
         )
     else:
         today = today or local_today()

@@ -66,8 +66,10 @@ def validated_person_fields(data: PersonInput) -> dict[str, Any]:
             expected_hmt = rid.kind != "resident"
             if expected_hmt != (data.doc_kind == DocumentKind.HMT_PERMIT):
                 errors.setdefault("doc_kind", []).append(
-                    _("Numbers starting 81, 82 or 83 are Hong Kong, Macao and Taiwan residence permits; "
-                      "choose the matching document type.")
+                    _(
+                        "Numbers starting 81, 82 or 83 are Hong Kong, Macao and Taiwan residence permits; "
+                        "choose the matching document type."
+                    )
                 )
             if data.sex and data.sex != rid.sex:
                 errors.setdefault("sex", []).append(_("Sex does not match the identity number (digit 17)."))
@@ -75,23 +77,32 @@ def validated_person_fields(data: PersonInput) -> dict[str, Any]:
                 errors.setdefault("birth_date", []).append(
                     _("Date of birth does not match the identity number (digits 7-14).")
                 )
-            fields.update(sex=rid.sex, birth_date=rid.birth_date, hometown_code=rid.place_code,
-                          hometown_province=rid.province_code, nationality="CHN", doc_country="CHN")
+            fields.update(
+                sex=rid.sex,
+                birth_date=rid.birth_date,
+                hometown_code=rid.place_code,
+                hometown_province=rid.province_code,
+                nationality="CHN",
+                doc_country="CHN",
+            )
             masked = mask_resident_id(rid.number)
             number = rid.number
     elif data.doc_kind in (DocumentKind.PASSPORT, DocumentKind.TRAVEL_DOCUMENT):
         if not (5 <= len(number) <= 20 and number.replace("<", "").isalnum()):
-            errors.setdefault("doc_number", []).append(
-                _("A passport number has 5 to 20 letters and digits.")
-            )
+            errors.setdefault("doc_number", []).append(_("A passport number has 5 to 20 letters and digits."))
         if not data.birth_date:
             errors.setdefault("birth_date", []).append(_("Enter the date of birth."))
         if data.sex not in Sex.values:
             errors.setdefault("sex", []).append(_("Choose the sex shown in the passport."))
         if len(data.nationality) != 3 or not data.nationality.isalpha():
             errors.setdefault("nationality", []).append(_("Use the 3-letter country code from the passport."))
-        fields.update(sex=data.sex, birth_date=data.birth_date, nationality=data.nationality.upper(),
-                      doc_country=(data.doc_country or data.nationality).upper(), doc_expiry=data.doc_expiry)
+        fields.update(
+            sex=data.sex,
+            birth_date=data.birth_date,
+            nationality=data.nationality.upper(),
+            doc_country=(data.doc_country or data.nationality).upper(),
+            doc_expiry=data.doc_expiry,
+        )
         masked = mask_document(number)
     else:
         errors.setdefault("doc_kind", []).append(_("Choose a document type."))
@@ -138,8 +149,12 @@ def do_register_person(data: PersonInput, *, acting_user: Any) -> Person:
             person = Person.objects.create(**fields)
     except IntegrityError:  # a concurrent registration of the same document won
         return Person.objects.get(doc_index=fields["doc_index"])
-    audit.record("person.register", actor=acting_user, obj=person,
-                 new={"name": person.name, "doc_kind": person.doc_kind, "doc": person.doc_masked})
+    audit.record(
+        "person.register",
+        actor=acting_user,
+        obj=person,
+        new={"name": person.name, "doc_kind": person.doc_kind, "doc": person.doc_masked},
+    )
     return person
 
 

@@ -10,4 +10,6 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from civitas.core import navigation
 
-        navigation.register(_("People search"), "people:search", roles={"city_admin", "police", "grid_worker"}, order=20)
+        navigation.register(
+            _("People search"), "people:search", roles={"city_admin", "police", "grid_worker"}, order=20
+        )

@@ -10,10 +10,14 @@ class PersonSearchForm(forms.Form):
         max_length=60,
         help_text=_("Full identity or passport number, phone number, Chinese name or pinyin."),
     )
-    field = forms.ChoiceField(label=_("Search by"), choices=SearchField.choices, initial=SearchField.AUTO,
-                              required=False)
+    field = forms.ChoiceField(
+        label=_("Search by"), choices=SearchField.choices, initial=SearchField.AUTO, required=False
+    )
 
 
 class RevealForm(forms.Form):
-    purpose = forms.CharField(label=_("Purpose"), max_length=200,
-                              help_text=_("Why you need the full number. This view is recorded in the audit log."))
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        help_text=_("Why you need the full number. This view is recorded in the audit log."),
+    )

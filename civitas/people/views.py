@@ -15,7 +15,7 @@ from civitas.people.search import search_people
 def _require_search_role(request: HttpRequest) -> None:
     from civitas.accounts.choices import PEOPLE_SEARCH_ROLES
 
-    if request.user.role not in PEOPLE_SEARCH_ROLES:  # type: ignore[union-attr]
+    if getattr(request.user, "role", None) not in PEOPLE_SEARCH_ROLES:
         raise PermissionDenied
 
 
@@ -25,16 +25,22 @@ def search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
     results = None
     if form.is_valid():
-        results = search_people(people_visible_to(request.user), form.cleaned_data["q"],
-                                form.cleaned_data.get("field") or "auto")
+        results = search_people(
+            people_visible_to(request.user), form.cleaned_data["q"], form.cleaned_data.get("field") or "auto"
+        )
     return render(request, "people/search.html", {"form": form, "results": results})
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access_person(request.user, pk)
-    context = {"person": person, "reveal_form": RevealForm(), "may_reveal": may_see_full_identity(request.user),
-               "revealed": None, "properties": person.properties.select_related("building")[:50]}
+    context = {
+        "person": person,
+        "reveal_form": RevealForm(),
+        "may_reveal": may_see_full_identity(request.user),
+        "revealed": None,
+        "properties": person.properties.select_related("building")[:50],
+    }
     from civitas.core.extensions import person_panels
 
     context["panels"] = person_panels(request, person)
@@ -49,14 +55,22 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     revealed = None
     if form.is_valid():
         try:
-            revealed = actions.do_reveal_identity(person, acting_user=request.user,
-                                                  purpose=form.cleaned_data["purpose"])
+            revealed = actions.do_reveal_identity(
+                person, acting_user=request.user, purpose=form.cleaned_data["purpose"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
     from civitas.core.extensions import person_panels
 
-    return render(request, "people/detail.html", {
-        "person": person, "reveal_form": form, "may_reveal": may_see_full_identity(request.user),
-        "revealed": revealed, "properties": person.properties.select_related("building")[:50],
-        "panels": person_panels(request, person),
-    })
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "reveal_form": form,
+            "may_reveal": may_see_full_identity(request.user),
+            "revealed": revealed,
+            "properties": person.properties.select_related("building")[:50],
+            "panels": person_panels(request, person),
+        },
+    )

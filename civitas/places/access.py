@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from civitas.accounts.choices import Role
 from civitas.places.models import Building, Division, RentalProperty, Room
 
-PROPERTY_ROLES = frozenset({Role.CITY_ADMIN, Role.POLICE, Role.GRID_WORKER, Role.SERVICE_STAFF, Role.MEDIATOR,
-                            Role.INSPECTOR})
+PROPERTY_ROLES = frozenset(
+    {Role.CITY_ADMIN, Role.POLICE, Role.GRID_WORKER, Role.SERVICE_STAFF, Role.MEDIATOR, Role.INSPECTOR}
+)
 
 
 def divisions_visible_to(user: Any) -> QuerySet[Division]:

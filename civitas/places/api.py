@@ -72,7 +72,7 @@ def properties(request: HttpRequest, division: str | None = None, limit: int = 1
     qs = properties_visible_to(request.user).select_related("building").order_by("id")
     if division:
         qs = qs.filter(division__code__startswith=division)
-    return list(qs[offset: offset + min(limit, 500)])
+    return list(qs[offset : offset + min(limit, 500)])
 
 
 @router.get("/properties/{int:pk}", response=PropertyDetailOut)

@@ -10,4 +10,6 @@ class PlacesConfig(AppConfig):
     def ready(self) -> None:
         from civitas.core import navigation
 
-        navigation.register(_("Divisions"), "places:division-root", roles={"city_admin", "police", "grid_worker", "analyst"}, order=30)
+        navigation.register(
+            _("Divisions"), "places:division-root", roles={"city_admin", "police", "grid_worker", "analyst"}, order=30
+        )

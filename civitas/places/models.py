@@ -51,9 +51,7 @@ class Division(models.Model):
     def clean(self) -> None:
         expected = CODE_LENGTH.get(DivisionLevel(self.level))
         if expected and (len(self.code) != expected or not self.code.isdigit()):
-            raise ValidationError(
-                {"code": _("A division code at this level has {n} digits.").format(n=expected)}
-            )
+            raise ValidationError({"code": _("A division code at this level has {n} digits.").format(n=expected)})
         if self.parent_id and not self.code.startswith(self.parent_id):
             raise ValidationError({"code": _("A division code must start with its parent's code.")})
 
@@ -75,7 +73,9 @@ class BuildingQuerySet(ScopedQuerySet):
 
 
 class Building(models.Model):
-    division = models.ForeignKey(Division, verbose_name=_("grid unit"), on_delete=models.PROTECT, related_name="buildings")
+    division = models.ForeignKey(
+        Division, verbose_name=_("grid unit"), on_delete=models.PROTECT, related_name="buildings"
+    )
     address = models.CharField(_("address"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=BuildingKind.choices, default=BuildingKind.SELF_BUILT)
     floors = models.PositiveSmallIntegerField(_("floors"), default=5, validators=[MinValueValidator(1)])
@@ -105,7 +105,9 @@ class RentalPropertyQuerySet(ScopedQuerySet):
 class RentalProperty(models.Model):
     """A let unit (a whole self-built house, some floors of it, or a flat) with one landlord."""
 
-    building = models.ForeignKey(Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="properties")
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="properties"
+    )
     division = models.ForeignKey(Division, verbose_name=_("grid unit"), on_delete=models.PROTECT, related_name="+")
     landlord = models.ForeignKey(
         "people.Person", verbose_name=_("landlord"), on_delete=models.PROTECT, related_name="properties"
@@ -141,7 +143,9 @@ class RoomQuerySet(ScopedQuerySet):
 
 
 class Room(models.Model):
-    property = models.ForeignKey(RentalProperty, verbose_name=_("property"), on_delete=models.CASCADE, related_name="rooms")
+    property = models.ForeignKey(
+        RentalProperty, verbose_name=_("property"), on_delete=models.CASCADE, related_name="rooms"
+    )
     number = models.CharField(_("room number"), max_length=12)
     floor = models.SmallIntegerField(_("floor"), default=1)
     area_m2 = models.DecimalField(

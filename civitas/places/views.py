@@ -26,28 +26,52 @@ def division(request: HttpRequest, code: str) -> HttpResponse:
     # One grouped query each (no N+1): residents and let properties per child division.
     n = len(code) + 3 if len(code) < 15 else len(code)
     residents = dict(
-        Person.objects.filter(division__code__startswith=code).annotate(child=Substr("division_id", 1, n))
-        .values("child").annotate(n=Count("id")).values_list("child", "n")
-    )
-    props = dict(
-        properties_visible_to(request.user).filter(division__code__startswith=code)
-        .annotate(child=Substr("division_id", 1, n)).values("child").annotate(n=Count("id"))
+        Person.objects.filter(division__code__startswith=code)
+        .annotate(child=Substr("division_id", 1, n))
+        .values("child")
+        .annotate(n=Count("id"))
         .values_list("child", "n")
     )
-    rows = [{"division": c, "residents": residents.get(c.code, 0), "properties": props.get(c.code, 0)} for c in children]
+    props = dict(
+        properties_visible_to(request.user)
+        .filter(division__code__startswith=code)
+        .annotate(child=Substr("division_id", 1, n))
+        .values("child")
+        .annotate(n=Count("id"))
+        .values_list("child", "n")
+    )
+    rows = [
+        {"division": c, "residents": residents.get(c.code, 0), "properties": props.get(c.code, 0)} for c in children
+    ]
     properties = None
     if len(code) == 15:
-        properties = properties_visible_to(request.user).filter(division_id=code).select_related("building", "landlord")[:200]
-    return render(request, "places/division.html", {
-        "division": div, "ancestors": div.ancestors(), "rows": rows, "properties": properties,
-        "total_residents": sum(residents.values()), "total_properties": sum(props.values()),
-    })
+        properties = (
+            properties_visible_to(request.user).filter(division_id=code).select_related("building", "landlord")[:200]
+        )
+    return render(
+        request,
+        "places/division.html",
+        {
+            "division": div,
+            "ancestors": div.ancestors(),
+            "rows": rows,
+            "properties": properties,
+            "total_residents": sum(residents.values()),
+            "total_properties": sum(props.values()),
+        },
+    )
 
 
 @login_required
 def property_detail(request: HttpRequest, pk: int) -> HttpResponse:
     prop = access_property(request.user, pk)
     rooms = list(prop.rooms.order_by("floor", "number"))
-    return render(request, "places/property.html", {
-        "property": prop, "rooms": rooms, "panels": property_panels(request, prop),
-    })
+    return render(
+        request,
+        "places/property.html",
+        {
+            "property": prop,
+            "rooms": rooms,
+            "panels": property_panels(request, prop),
+        },
+    )

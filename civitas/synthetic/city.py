@@ -12,7 +12,6 @@ import csv
 import datetime
 import random
 import time
-
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,21 +61,73 @@ YIWU_PLACE_CODES = (("330782", 0.70), ("330725", 0.20), ("339007", 0.06), ("3325
 
 # Relative weight of each township for new buildings (busy urban streets carry most migrants).
 TOWNSHIP_WEIGHT = {
-    "001": 1.6, "002": 1.3, "003": 1.3, "004": 1.4, "005": 1.0, "006": 0.8, "007": 0.8, "008": 1.5,
-    "100": 0.9, "101": 0.5, "102": 0.7, "104": 0.6, "105": 1.0, "106": 0.5,
+    "001": 1.6,
+    "002": 1.3,
+    "003": 1.3,
+    "004": 1.4,
+    "005": 1.0,
+    "006": 0.8,
+    "007": 0.8,
+    "008": 1.5,
+    "100": 0.9,
+    "101": 0.5,
+    "102": 0.7,
+    "104": 0.6,
+    "105": 1.0,
+    "106": 0.5,
 }
 TOWNSHIP_CENTRE = {  # approximate latitude, longitude
-    "001": (29.306, 120.075), "002": (29.315, 120.100), "003": (29.270, 120.055), "004": (29.340, 120.070),
-    "005": (29.380, 120.080), "006": (29.300, 119.990), "007": (29.360, 120.190), "008": (29.330, 120.090),
-    "100": (29.190, 120.050), "101": (29.150, 120.140), "102": (29.250, 119.920), "104": (29.380, 119.950),
-    "105": (29.420, 120.120), "106": (29.440, 120.240),
+    "001": (29.306, 120.075),
+    "002": (29.315, 120.100),
+    "003": (29.270, 120.055),
+    "004": (29.340, 120.070),
+    "005": (29.380, 120.080),
+    "006": (29.300, 119.990),
+    "007": (29.360, 120.190),
+    "008": (29.330, 120.090),
+    "100": (29.190, 120.050),
+    "101": (29.150, 120.140),
+    "102": (29.250, 119.920),
+    "104": (29.380, 119.950),
+    "105": (29.420, 120.120),
+    "106": (29.440, 120.240),
 }
-OCCUPATIONS = ("外贸业务员", "个体经营", "电商主播", "工厂工人", "快递员", "餐饮服务", "仓库管理", "货运司机",
-               "市场摊主", "保安", "设计师", "学生", "家政服务", "翻译")
+OCCUPATIONS = (
+    "外贸业务员",
+    "个体经营",
+    "电商主播",
+    "工厂工人",
+    "快递员",
+    "餐饮服务",
+    "仓库管理",
+    "货运司机",
+    "市场摊主",
+    "保安",
+    "设计师",
+    "学生",
+    "家政服务",
+    "翻译",
+)
 COMPANY_WORDS = ("鸿达", "美联", "华润", "金源", "永盛", "商城", "联创", "恒信", "欣悦", "博远", "中福", "凯旋")
 COMPANY_KINDS = ("贸易有限公司", "电子商务有限公司", "饰品厂", "工艺品有限公司", "物流有限公司", "服装厂")
-ROADS = ("稠州北路", "宾王路", "工人北路", "城中中路", "江滨路", "雪峰西路", "春晗路", "福田路", "商城大道",
-         "四海大道", "丹溪路", "环城南路", "望道路", "贝村路", "佛堂大道", "苏福路")
+ROADS = (
+    "稠州北路",
+    "宾王路",
+    "工人北路",
+    "城中中路",
+    "江滨路",
+    "雪峰西路",
+    "春晗路",
+    "福田路",
+    "商城大道",
+    "四海大道",
+    "丹溪路",
+    "环城南路",
+    "望道路",
+    "贝村路",
+    "佛堂大道",
+    "苏福路",
+)
 
 
 @dataclass
@@ -117,9 +168,15 @@ def load_divisions(rng: random.Random) -> list[Division]:
         for r in csv.DictReader(f):
             if r["level"] == "4":
                 kind = DivisionKind.STREET if r["type"].startswith("street") else DivisionKind.TOWN
-                d = Division(code=r["code_mca"], parent=city, level=DivisionLevel.TOWNSHIP, kind=kind,
-                             name=r["name"], name_en=pinyin_of(r["name"][:-2]).title()
-                             + (" Subdistrict" if kind == DivisionKind.STREET else " Town"))
+                d = Division(
+                    code=r["code_mca"],
+                    parent=city,
+                    level=DivisionLevel.TOWNSHIP,
+                    kind=kind,
+                    name=r["name"],
+                    name_en=pinyin_of(r["name"][:-2]).title()
+                    + (" Subdistrict" if kind == DivisionKind.STREET else " Town"),
+                )
                 towns[r["name"]] = d
                 rows.append(d)
     counters: dict[str, int] = {}
@@ -129,24 +186,58 @@ def load_divisions(rng: random.Random) -> list[Division]:
             counters[town.code] = counters.get(town.code, 0) + 1
             name = r["village_or_community"]
             kind = DivisionKind.COMMUNITY if name.endswith("社区") else DivisionKind.VILLAGE
-            v = Division(code=f"{town.code}{counters[town.code]:03d}", parent=town, level=DivisionLevel.VILLAGE,
-                         kind=kind, name=name, name_en=pinyin_of(name[:-2] if kind == DivisionKind.COMMUNITY
-                                                                   else name[:-1]).title())
+            v = Division(
+                code=f"{town.code}{counters[town.code]:03d}",
+                parent=town,
+                level=DivisionLevel.VILLAGE,
+                kind=kind,
+                name=name,
+                name_en=pinyin_of(name[:-2] if kind == DivisionKind.COMMUNITY else name[:-1]).title(),
+            )
             rows.append(v)
             grids = rng.randint(3, 6) if kind == DivisionKind.COMMUNITY else rng.randint(2, 3)
             for g in range(1, grids + 1):
-                rows.append(Division(code=f"{v.code}{g:03d}", parent=v, level=DivisionLevel.GRID,
-                                     kind=DivisionKind.GRID, name=f"第{g}网格", name_en=f"Grid {g}"))
+                rows.append(
+                    Division(
+                        code=f"{v.code}{g:03d}",
+                        parent=v,
+                        level=DivisionLevel.GRID,
+                        kind=DivisionKind.GRID,
+                        name=f"第{g}网格",
+                        name_en=f"Grid {g}",
+                    )
+                )
     return rows
 
 
 class PersonFactory:
     """Generates person rows with protected identity fields, fast enough for millions."""
 
-    fields = ["id", "name", "name_pinyin", "name_latin", "name_native", "sex", "birth_date", "nationality",
-              "doc_kind", "doc_number_enc", "doc_index", "doc_masked", "doc_country", "doc_expiry",
-              "phone_enc", "phone_index", "phone_masked", "hometown_code", "hometown_province", "occupation",
-              "employer", "division_id", "created_at"]
+    fields = [
+        "id",
+        "name",
+        "name_pinyin",
+        "name_latin",
+        "name_native",
+        "sex",
+        "birth_date",
+        "nationality",
+        "doc_kind",
+        "doc_number_enc",
+        "doc_index",
+        "doc_masked",
+        "doc_country",
+        "doc_expiry",
+        "phone_enc",
+        "phone_index",
+        "phone_masked",
+        "hometown_code",
+        "hometown_province",
+        "occupation",
+        "employer",
+        "division_id",
+        "created_at",
+    ]
 
     def __init__(self, rng: random.Random, today: datetime.date) -> None:
         self.rng = rng
@@ -180,8 +271,17 @@ class PersonFactory:
         g = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
         return s + g, self.surname_py[s] + "".join(self.given_py[c] for c in g)
 
-    def chinese(self, pid: int, *, division: str | None, local: bool, age: tuple[int, int],
-                hmt: bool = False, sex: str | None = None, birth: datetime.date | None = None) -> tuple[Any, ...]:
+    def chinese(
+        self,
+        pid: int,
+        *,
+        division: str | None,
+        local: bool,
+        age: tuple[int, int],
+        hmt: bool = False,
+        sex: str | None = None,
+        birth: datetime.date | None = None,
+    ) -> tuple[Any, ...]:
         birth = birth or self._birth(*age)
         sex = sex or self.rng.choice("MF")
         if hmt:
@@ -203,9 +303,27 @@ class PersonFactory:
         occupation = self.rng.choice(OCCUPATIONS) if adult else "学生"
         employer = self.rng.choice(self.companies) if adult and occupation != "学生" else ""
         return (
-            pid, name, py, "", "", sex, birth, "CHN", "hmt_permit" if hmt else "resident_id",
-            encrypt(number, context=DOC_CONTEXT), blind_index(number, context=DOC_CONTEXT),
-            mask_resident_id(number), "CHN", None, *phone, place, place[:2], occupation, employer, division, self.now,
+            pid,
+            name,
+            py,
+            "",
+            "",
+            sex,
+            birth,
+            "CHN",
+            "hmt_permit" if hmt else "resident_id",
+            encrypt(number, context=DOC_CONTEXT),
+            blind_index(number, context=DOC_CONTEXT),
+            mask_resident_id(number),
+            "CHN",
+            None,
+            *phone,
+            place,
+            place[:2],
+            occupation,
+            employer,
+            division,
+            self.now,
         )
 
     def foreigner(self, pid: int, *, division: str | None) -> tuple[Any, ...]:
@@ -214,8 +332,12 @@ class PersonFactory:
         surnames, givens = FOREIGN_NAMES[group]
         sur, sur_native = self.rng.choice(surnames)
         giv, giv_native = self.rng.choice(givens)
-        sex = "F" if giv in {"FATIMA", "AISHA", "LAYLA", "OLGA", "ANNA", "NATALIA", "SEOYEON", "HAEUN", "AMINA",
-                             "PRIYA", "GRACE"} else "M"
+        sex = (
+            "F"
+            if giv
+            in {"FATIMA", "AISHA", "LAYLA", "OLGA", "ANNA", "NATALIA", "SEOYEON", "HAEUN", "AMINA", "PRIYA", "GRACE"}
+            else "M"
+        )
         birth = self._birth(22, 60)
         expiry = self.today + datetime.timedelta(days=self.rng.randint(-30, 9 * 365))
         while True:
@@ -224,22 +346,51 @@ class PersonFactory:
                 self.used_ids.add(number)
                 break
         # The MRZ is built (and so check-digit valid) even though only the number is stored here.
-        make_td3(document_number=number, surname=sur, given_names=giv, nationality=nat, birth_date=birth,
-                 sex=sex, expiry_date=expiry)
+        make_td3(
+            document_number=number,
+            surname=sur,
+            given_names=giv,
+            nationality=nat,
+            birth_date=birth,
+            sex=sex,
+            expiry_date=expiry,
+        )
         latin = f"{sur} {giv}"
         native = f"{giv_native} {sur_native}".strip() if sur_native else ""
         phone = self._phone()
         return (
-            pid, latin, latin.lower().replace(" ", "").replace("-", ""), latin, native, sex, birth, nat,
-            "passport", encrypt(number, context=DOC_CONTEXT), blind_index(number, context=DOC_CONTEXT),
-            mask_document(number), nat, expiry, *phone, "", "", self.rng.choice(("外贸采购商", "贸易公司经理",
-                                                                                 "翻译", "留学生")),
-            self.rng.choice(self.companies), division, self.now,
+            pid,
+            latin,
+            latin.lower().replace(" ", "").replace("-", ""),
+            latin,
+            native,
+            sex,
+            birth,
+            nat,
+            "passport",
+            encrypt(number, context=DOC_CONTEXT),
+            blind_index(number, context=DOC_CONTEXT),
+            mask_document(number),
+            nat,
+            expiry,
+            *phone,
+            "",
+            "",
+            self.rng.choice(("外贸采购商", "贸易公司经理", "翻译", "留学生")),
+            self.rng.choice(self.companies),
+            division,
+            self.now,
         )
 
 
-def generate(seed: int = 2026, residents: int = 20_000, *, today: datetime.date | None = None,
-             populate_apps: bool = True, log: Any = print) -> SeedContext:
+def generate(
+    seed: int = 2026,
+    residents: int = 20_000,
+    *,
+    today: datetime.date | None = None,
+    populate_apps: bool = True,
+    log: Any = print,
+) -> SeedContext:
     """Build the city into the (empty) database and return the context apps were given."""
     today = today or timezone.localdate()
     rng = random.Random(seed)
@@ -282,14 +433,32 @@ def generate(seed: int = 2026, residents: int = 20_000, *, today: datetime.date 
         town = grid[6:9]
         lat, lon = TOWNSHIP_CENTRE.get(town, (29.3, 120.07))
         floors = rng.choice((3, 4, 5, 5, 5, 6))
-        buildings.append((bid, grid, f"{rng.choice(ROADS)}{rng.randint(1, 999)}号", BuildingKind.SELF_BUILT, floors,
-                          Decimal(f"{lat + rng.uniform(-0.02, 0.02):.6f}"), Decimal(f"{lon + rng.uniform(-0.02, 0.02):.6f}")))
+        buildings.append(
+            (
+                bid,
+                grid,
+                f"{rng.choice(ROADS)}{rng.randint(1, 999)}号",
+                BuildingKind.SELF_BUILT,
+                floors,
+                Decimal(f"{lat + rng.uniform(-0.02, 0.02):.6f}"),
+                Decimal(f"{lon + rng.uniform(-0.02, 0.02):.6f}"),
+            )
+        )
         for unit in range(rng.choice((1, 1, 2, 3))):
             if pid_prop >= plan.properties:
                 break
             pid_prop += 1
-            properties.append((pid_prop, bid, grid, landlord, f"{unit + 2}层", "active",
-                               today - datetime.timedelta(days=rng.randint(30, 3000))))
+            properties.append(
+                (
+                    pid_prop,
+                    bid,
+                    grid,
+                    landlord,
+                    f"{unit + 2}层",
+                    "active",
+                    today - datetime.timedelta(days=rng.randint(30, 3000)),
+                )
+            )
             for r in range(rng.choice((2, 3, 4, 4, 5, 6))):
                 rid += 1
                 area = Decimal(rng.choice(("8.5", "10.0", "12.0", "14.5", "16.0", "18.0", "22.0", "25.0")))
@@ -339,24 +508,27 @@ def generate(seed: int = 2026, residents: int = 20_000, *, today: datetime.date 
 
     def other_rows() -> Iterator[tuple[Any, ...]]:
         for pid in hmt_ids:
-            yield people.chinese(pid, division=grid_picker.pick(rng), local=False,
-                                 age=(25, 60), hmt=True)
+            yield people.chinese(pid, division=grid_picker.pick(rng), local=False, age=(25, 60), hmt=True)
         for pid in local_ids:
-            yield people.chinese(pid, division=grid_picker.pick(rng), local=True,
-                                 age=(0, 85))
+            yield people.chinese(pid, division=grid_picker.pick(rng), local=True, age=(0, 85))
 
     t1 = time.perf_counter()
     with transaction.atomic():
         n = write_rows(Person, PersonFactory.fields, landlord_rows())
         write_rows(Building, ["id", "division_id", "address", "kind", "floors", "latitude", "longitude"], buildings)
-        write_rows(RentalProperty, ["id", "building_id", "division_id", "landlord_id", "label", "status",
-                                    "registered_at"], properties)
+        write_rows(
+            RentalProperty,
+            ["id", "building_id", "division_id", "landlord_id", "label", "status", "registered_at"],
+            properties,
+        )
         write_rows(Room, ["id", "property_id", "number", "floor", "area_m2", "beds"], rooms)
         n += write_rows(Person, PersonFactory.fields, tenant_rows())
         n += write_rows(Person, PersonFactory.fields, other_rows())
         reset_sequences(Person, Building, RentalProperty, Room)
-    log(f"people: {n}, buildings: {len(buildings)}, properties: {len(properties)}, rooms: {len(rooms)} "
-        f"in {time.perf_counter() - t1:.1f}s")
+    log(
+        f"people: {n}, buildings: {len(buildings)}, properties: {len(properties)}, rooms: {len(rooms)} "
+        f"in {time.perf_counter() - t1:.1f}s"
+    )
 
     ctx.tenant_rooms = tenant_rooms
     ctx.landlord_ids = landlord_ids
@@ -388,8 +560,9 @@ def _demo_accounts(ctx: SeedContext) -> None:
         ("landlord", Role.LANDLORD, None, first_landlord, "landlord with let properties"),
     ]
     for username, role, division, person, note in specs:
-        user = User(username=username, role=role, division_id=division, person=person,
-                    first_name=person.name if person else "")
+        user = User(
+            username=username, role=role, division_id=division, person=person, first_name=person.name if person else ""
+        )
         user.set_password(ctx.demo_password)
         user.save()
         ctx.add_account(user, note)
@@ -409,5 +582,3 @@ def populate_installed_apps(ctx: SeedContext, log: Any = print) -> None:
         t = time.perf_counter()
         module.populate(ctx)
         log(f"{config.label}: populated in {time.perf_counter() - t:.1f}s")
-
-

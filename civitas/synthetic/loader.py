@@ -16,11 +16,12 @@ from django.db import connection, models
 
 def table_columns(model: type[models.Model], fields: Sequence[str]) -> tuple[str, list[str]]:
     opts = model._meta
-    return opts.db_table, [opts.get_field(f).column for f in fields]
+    return opts.db_table, [str(opts.get_field(f).column) for f in fields]  # type: ignore[union-attr]
 
 
-def write_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
-               batch: int = 5000) -> int:
+def write_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = 5000
+) -> int:
     table, cols = table_columns(model, fields)
     n = 0
     if connection.vendor == "postgresql":
@@ -73,5 +74,5 @@ def reset_sequences(*models_: type[models.Model]) -> None:
             pk = model._meta.pk.column
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{pk}'), "
-                f"COALESCE((SELECT MAX(\"{pk}\") FROM \"{table}\"), 1))"
+                f'COALESCE((SELECT MAX("{pk}") FROM "{table}"), 1))'
             )

@@ -9,7 +9,7 @@ from typing import Any
 
 from civitas.accounts.choices import Role
 from civitas.accounts.models import User
-from civitas.documents.idnumbers import make_resident_id  # noqa: F401  (re-exported)
+from civitas.documents.idnumbers import make_resident_id
 from civitas.documents.mrz import make_td3  # noqa: F401  (re-exported for tests)
 from civitas.people.actions import PersonInput, do_register_person
 from civitas.people.choices import DocumentKind
@@ -22,7 +22,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def division(code: str, name: str, parent: Division | None = None) -> Division:
-    level = {6: DivisionLevel.CITY, 9: DivisionLevel.TOWNSHIP, 12: DivisionLevel.VILLAGE, 15: DivisionLevel.GRID}[len(code)]
+    level = {6: DivisionLevel.CITY, 9: DivisionLevel.TOWNSHIP, 12: DivisionLevel.VILLAGE, 15: DivisionLevel.GRID}[
+        len(code)
+    ]
     kind = {6: DivisionKind.CITY, 9: DivisionKind.STREET, 12: DivisionKind.COMMUNITY, 15: DivisionKind.GRID}[len(code)]
     obj, _ = Division.objects.get_or_create(
         code=code, defaults={"name": name, "level": level, "kind": kind, "parent": parent}
@@ -48,8 +50,9 @@ def resident_id(birth: datetime.date = datetime.date(1990, 5, 17), place: str = 
     return make_resident_id(place, birth, 2 * n + (0 if female else 1))
 
 
-def person(name: str = "张伟", *, division: Division | None = None, doc_number: str | None = None,
-           phone: str = "", **kw: Any) -> Person:
+def person(
+    name: str = "张伟", *, division: Division | None = None, doc_number: str | None = None, phone: str = "", **kw: Any
+) -> Person:
     data = PersonInput(
         name=name,
         doc_kind=kw.pop("doc_kind", DocumentKind.RESIDENT_ID),
@@ -61,8 +64,14 @@ def person(name: str = "张伟", *, division: Division | None = None, doc_number
     return do_register_person(data, acting_user=None)
 
 
-def foreigner(name_latin: str = "AHMED ALI", *, nationality: str = "YEM", division: Division | None = None,
-              number: str | None = None, **kw: Any) -> Person:
+def foreigner(
+    name_latin: str = "AHMED ALI",
+    *,
+    nationality: str = "YEM",
+    division: Division | None = None,
+    number: str | None = None,
+    **kw: Any,
+) -> Person:
     data = PersonInput(
         name=name_latin,
         name_latin=name_latin,
@@ -79,19 +88,21 @@ def foreigner(name_latin: str = "AHMED ALI", *, nationality: str = "YEM", divisi
     return do_register_person(data, acting_user=None)
 
 
-def rental_property(grid: Division, landlord: Person, *, rooms: int = 3, area: str = "14.0", beds: int = 2,
-                    address: str | None = None) -> RentalProperty:
+def rental_property(
+    grid: Division, landlord: Person, *, rooms: int = 3, area: str = "14.0", beds: int = 2, address: str | None = None
+) -> RentalProperty:
     b = Building.objects.create(division=grid, address=address or f"{grid.name}路{next(_seq)}号", floors=5)
-    prop = RentalProperty.objects.create(building=b, division=grid, landlord=landlord, label="2-5层",
-                                         registered_at=datetime.date(2024, 1, 1))
+    prop = RentalProperty.objects.create(
+        building=b, division=grid, landlord=landlord, label="2-5层", registered_at=datetime.date(2024, 1, 1)
+    )
     for i in range(rooms):
-        Room.objects.create(property=prop, number=f"{2 + i // 6}{i % 6 + 1:02d}", floor=2 + i // 6,
-                            area_m2=Decimal(area), beds=beds)
+        Room.objects.create(
+            property=prop, number=f"{2 + i // 6}{i % 6 + 1:02d}", floor=2 + i // 6, area_m2=Decimal(area), beds=beds
+        )
     return prop
 
 
-def user(username: str, role: str, division: Division | None = None, person: Person | None = None,
-         **kw: Any) -> User:
+def user(username: str, role: str, division: Division | None = None, person: Person | None = None, **kw: Any) -> User:
     u = User(username=username, role=role, division=division, person=person, **kw)
     u.set_password(PASSWORD)
     u.save()

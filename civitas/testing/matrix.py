@@ -14,8 +14,20 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-ROLES = ("admin", "police", "police_other", "grid", "grid_other", "landlord", "landlord_other",
-         "staff", "mediator", "inspector", "analyst", "anonymous")
+ROLES = (
+    "admin",
+    "police",
+    "police_other",
+    "grid",
+    "grid_other",
+    "landlord",
+    "landlord_other",
+    "staff",
+    "mediator",
+    "inspector",
+    "analyst",
+    "anonymous",
+)
 
 
 @dataclass

@@ -8,8 +8,10 @@ from civitas.cli import main
 
 def test_documents_check_prints_one_json_line_per_input_with_every_failed_rule(tmp_path, capsys):
     f = tmp_path / "ids.txt"
-    f.write_text("11010519491231002X\n110105194912310021\n\n"
-                 "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<|L898902C36UTO7408122F1204159ZE184226B<<<<<10\n")
+    f.write_text(
+        "11010519491231002X\n110105194912310021\n\n"
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<|L898902C36UTO7408122F1204159ZE184226B<<<<<10\n"
+    )
     call_command("documents_check", str(f))
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["valid"] for x in lines] == [True, False, True]

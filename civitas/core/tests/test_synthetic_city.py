@@ -47,7 +47,9 @@ def test_every_resident_has_a_valid_document_and_lives_in_a_grid_unit(city):
 
 
 def test_migrants_come_mostly_from_the_big_sending_provinces(city):
-    provinces = list(Person.objects.exclude(hometown_province__in=["", "33"]).values_list("hometown_province", flat=True))
+    provinces = list(
+        Person.objects.exclude(hometown_province__in=["", "33"]).values_list("hometown_province", flat=True)
+    )
     top = {"36", "34", "52", "41", "51", "43"}
     assert sum(p in top for p in provinces) / len(provinces) > 0.6
 
@@ -76,8 +78,12 @@ def _dump() -> str:
         pg_dump = shutil.which("pg_dump")
         assert pg_dump, "pg_dump is needed for the dump test"
         s = connection.settings_dict
-        out = subprocess.run([pg_dump, "-h", s["HOST"], "-p", str(s["PORT"]), "-U", s["USER"], s["NAME"]],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [pg_dump, "-h", s["HOST"], "-p", str(s["PORT"]), "-U", s["USER"], s["NAME"]],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return out.stdout
     return "\n".join(connection.connection.iterdump())
 
@@ -97,6 +103,13 @@ def test_foreigners_passports_produce_valid_mrzs():
 
     from civitas.documents.mrz import make_td3
 
-    lines = make_td3(document_number="E12345678", surname="AL-HASHIMI", given_names="AHMED", nationality="YEM",
-                     birth_date=datetime.date(1985, 3, 2), sex="M", expiry_date=datetime.date(2030, 1, 1))
+    lines = make_td3(
+        document_number="E12345678",
+        surname="AL-HASHIMI",
+        given_names="AHMED",
+        nationality="YEM",
+        birth_date=datetime.date(1985, 3, 2),
+        sex="M",
+        expiry_date=datetime.date(2030, 1, 1),
+    )
     assert check_document("|".join(lines))["valid"]

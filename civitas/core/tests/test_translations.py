@@ -90,8 +90,7 @@ def test_every_message_of_the_catalogue_is_translated(lang: str) -> None:
     untranslated = [
         e.msgid
         for e in entries
-        if (sorted(e.msgstr) != list(range(forms if e.msgid_plural is not None else 1)))
-        or not all(e.msgstr.values())
+        if (sorted(e.msgstr) != list(range(forms if e.msgid_plural is not None else 1))) or not all(e.msgstr.values())
     ]
     assert untranslated == []
 

@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_registers_a_person_with_the_document_encrypted_and_masked():
-    p = do_register_person(PersonInput(name="张伟", doc_kind=DocumentKind.RESIDENT_ID,
-                                       doc_number="11010519491231002X", phone="138 0013 8000"), acting_user=None)
+    p = do_register_person(
+        PersonInput(
+            name="张伟", doc_kind=DocumentKind.RESIDENT_ID, doc_number="11010519491231002X", phone="138 0013 8000"
+        ),
+        acting_user=None,
+    )
     assert p.doc_masked == "110105********002X"
     assert "11010519491231002X" not in p.doc_number_enc
     assert p.birth_date == datetime.date(1949, 12, 31) and p.sex == "F"
@@ -30,8 +34,10 @@ def test_registering_the_same_document_twice_returns_the_same_person():
 
 def test_it_names_every_bad_field_and_saves_nothing():
     with pytest.raises(ValidationError) as exc:
-        do_register_person(PersonInput(name="", doc_kind=DocumentKind.RESIDENT_ID,
-                                       doc_number="110105194912310021", phone="12"), acting_user=None)
+        do_register_person(
+            PersonInput(name="", doc_kind=DocumentKind.RESIDENT_ID, doc_number="110105194912310021", phone="12"),
+            acting_user=None,
+        )
     assert set(exc.value.message_dict) == {"name", "doc_number", "phone"}
     assert Person.objects.count() == 0
 

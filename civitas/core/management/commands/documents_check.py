@@ -1,5 +1,6 @@
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--fail-on-invalid", action="store_true", help="exit 1 when any input is invalid")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        inputs: Iterator[str]
         if options["file"] == "-":
             inputs = (line.rstrip("\n") for line in sys.stdin if line.strip())
         else:

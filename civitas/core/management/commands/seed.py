@@ -18,8 +18,12 @@ class Command(BaseCommand):
 
         if Division.objects.exists():
             raise CommandError("The database already holds a city; seed an empty database (e.g. civitas demo --fresh).")
-        ctx = generate(options["seed"], options["residents"], populate_apps=not options["no_apps"],
-                       log=lambda m: self.stdout.write(m))
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: {}):".format(ctx.demo_password)))
+        ctx = generate(
+            options["seed"],
+            options["residents"],
+            populate_apps=not options["no_apps"],
+            log=lambda m: self.stdout.write(m),
+        )
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {ctx.demo_password}):"))
         for a in ctx.accounts:
             self.stdout.write(f"  {a.username:<18} {a.role:<22} {a.where:<12} {a.note}")
