@@ -61,11 +61,17 @@ def _development_keys() -> dict[str, str]:
         "CIVITAS_INDEX_KEY": b64encode(secrets.token_bytes(32)).decode(),
         "CIVITAS_SIGNING_KEY": b64encode(secrets.token_bytes(32)).decode(),
     }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(keys, indent=2))
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
-    return keys
+    tmp = path.with_name(f"keys.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # never readable by others
+    with os.fdopen(fd, "w") as f:
+        f.write(json.dumps(keys, indent=2))
+    try:
+        os.link(tmp, path)  # atomic "create if absent": a concurrent process that won keeps its keys
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return json.loads(path.read_text())
 
 
 def _required_key(name: str) -> str:
@@ -142,6 +148,12 @@ TEMPLATES = [
 ]
 
 
+def _checkout_id() -> str:
+    import hashlib
+
+    return hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]
+
+
 def _database() -> dict[str, object]:
     """SQLite by default (demo, tests); PostgreSQL when CIVITAS_DB=postgres."""
     kind = env_str("CIVITAS_DB", "sqlite")
@@ -154,7 +166,8 @@ def _database() -> dict[str, object]:
             "HOST": env_str("CIVITAS_PG_HOST", "127.0.0.1"),
             "PORT": env_str("CIVITAS_PG_PORT", "5432"),
             "CONN_MAX_AGE": env_int("CIVITAS_PG_CONN_MAX_AGE", 60),
-            "TEST": {"NAME": env_str("CIVITAS_PG_TEST_NAME", "civitas_test")},
+            # One test database per checkout, so concurrent runs on one server never collide.
+            "TEST": {"NAME": env_str("CIVITAS_PG_TEST_NAME", "civitas_test_" + _checkout_id())},
         }
     if kind != "sqlite":
         raise ImproperlyConfigured(f"CIVITAS_DB must be 'sqlite' or 'postgres', not {kind!r}")

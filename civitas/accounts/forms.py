@@ -8,21 +8,15 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
+        # One message for a wrong password, an unknown user and a locked account: no enumeration.
         "invalid_login": _(
             "Wrong user name or password. After {n} failed attempts the account is locked for {m} minutes."
-        ),
-        "locked": _(
-            "This account is locked after repeated failed logins. Try again in {m} minutes or ask your administrator."
         ),
     }
 
     def get_invalid_login_error(self) -> forms.ValidationError:
         from django.conf import settings
 
-        if getattr(self.request, "civitas_locked", False):
-            return forms.ValidationError(
-                str(self.error_messages["locked"]).format(m=settings.CIVITAS_LOGIN_LOCK_MINUTES), code="locked"
-            )
         return forms.ValidationError(
             str(self.error_messages["invalid_login"]).format(
                 n=settings.CIVITAS_LOGIN_MAX_FAILURES, m=settings.CIVITAS_LOGIN_LOCK_MINUTES

@@ -31,10 +31,24 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+def _norm(value: Any) -> Any:
+    """Canonical JSON-safe form that survives a round trip through PostgreSQL jsonb unchanged:
+    floats become strings (jsonb would turn 1e16 into an integer), NULs are dropped, keys are strings."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {str(k): _norm(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_norm(v) for v in value]
+    return _norm(_default(value))
+
+
 def _jsonable(value: Any) -> Any:
-    if value is None:
-        return None
-    return json.loads(json.dumps(value, default=_default, sort_keys=True))
+    return None if value is None else _norm(value)
 
 
 def _digest(prev_hash: str, ev: AuditEvent) -> str:
@@ -120,5 +134,7 @@ def verify_chain(batch: int = 5000) -> Iterator[ChainProblem]:
             yield ChainProblem(ev.seq, "content does not match its hash (edited)")
         prev_hash, expected_seq, last = ev.hash, ev.seq + 1, ev.seq
     head = AuditChainHead.objects.filter(id=1).first()
+    if head is None and last:
+        yield ChainProblem(last, "chain head missing while events exist (tail deleted with the head)")
     if head is not None and (head.seq != last or head.hash != prev_hash):
         yield ChainProblem(last, "chain head does not match the last event (tail deleted or edited)")

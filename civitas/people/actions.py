@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.core import audit
 from civitas.documents.errors import DocumentError
-from civitas.documents.idnumbers import mask_resident_id, parse_resident_id
+from civitas.documents.idnumbers import parse_resident_id
 from civitas.documents.phones import mask_phone, normalise_phone
 from civitas.people.access import may_see_full_identity
 from civitas.people.choices import DocumentKind, Sex
 from civitas.people.identity import (
     document_index,
     mask_document,
+    mask_identity_number,
     protect_document,
     protect_phone,
     reveal_document,
@@ -80,12 +81,11 @@ def validated_person_fields(data: PersonInput) -> dict[str, Any]:
             fields.update(
                 sex=rid.sex,
                 birth_date=rid.birth_date,
-                hometown_code=rid.place_code,
                 hometown_province=rid.province_code,
                 nationality="CHN",
                 doc_country="CHN",
             )
-            masked = mask_resident_id(rid.number)
+            masked = mask_identity_number(rid.number)
             number = rid.number
     elif data.doc_kind in (DocumentKind.PASSPORT, DocumentKind.TRAVEL_DOCUMENT):
         if not (5 <= len(number) <= 20 and number.replace("<", "").isalnum()):
@@ -133,22 +133,36 @@ def validated_person_fields(data: PersonInput) -> dict[str, Any]:
     return fields
 
 
-def find_person_by_document(number: str) -> Person | None:
-    return Person.objects.filter(doc_index=document_index(number.strip().upper().replace(" ", ""))).first()
+def find_person_by_document(number: str, country: str = "CHN") -> Person | None:
+    index = document_index(number.strip().upper().replace(" ", ""))
+    return Person.objects.filter(doc_index=index, doc_country=country.upper()).first()
+
+
+def _check_same_holder(existing: Person, fields: dict[str, Any]) -> None:
+    """A known document presented with another birth date belongs to someone else: refuse, don't merge."""
+    if fields.get("birth_date") and existing.birth_date != fields["birth_date"]:
+        raise _field_error(
+            "doc_number",
+            _("This document is already registered to a person with another date of birth; check the number."),
+        )
 
 
 @transaction.atomic
 def do_register_person(data: PersonInput, *, acting_user: Any) -> Person:
     """Register a person, or return the existing one with the same document (idempotent)."""
     fields = validated_person_fields(data)
-    existing = Person.objects.filter(doc_index=fields["doc_index"]).first()
+    key = {"doc_index": fields["doc_index"], "doc_country": fields["doc_country"]}
+    existing = Person.objects.filter(**key).first()
     if existing is not None:
+        _check_same_holder(existing, fields)
         return existing
     try:
         with transaction.atomic():
             person = Person.objects.create(**fields)
     except IntegrityError:  # a concurrent registration of the same document won
-        return Person.objects.get(doc_index=fields["doc_index"])
+        existing = Person.objects.get(**key)
+        _check_same_holder(existing, fields)
+        return existing
     audit.record(
         "person.register",
         actor=acting_user,

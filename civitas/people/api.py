@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from civitas.accounts.choices import PEOPLE_SEARCH_ROLES
 from civitas.people import actions
 from civitas.people.access import access_person, people_visible_to
 from civitas.people.choices import SearchField
@@ -40,9 +42,17 @@ class RevealOut(Schema):
     phone: str
 
 
-@router.get("/", response=list[PersonOut], summary="Search people in your jurisdiction")
-def search(request: HttpRequest, q: str, field: SearchField = SearchField.AUTO) -> Any:
-    return search_people(people_visible_to(request.user), q, field)
+class SearchIn(Schema):
+    q: str
+    field: SearchField = SearchField.AUTO
+
+
+@router.post("/search", response=list[PersonOut], summary="Search people in your jurisdiction")
+def search(request: HttpRequest, payload: SearchIn) -> Any:
+    """POST so that identity and phone numbers never appear in URLs or access logs."""
+    if getattr(request.user, "role", None) not in PEOPLE_SEARCH_ROLES:
+        raise PermissionDenied
+    return search_people(people_visible_to(request.user), payload.q, payload.field)
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person (masked)")

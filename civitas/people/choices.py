@@ -18,6 +18,7 @@ class DocumentKind(models.TextChoices):
 class SearchField(models.TextChoices):
     AUTO = "auto", _("anything")
     DOCUMENT = "document", _("identity number")
+    MASKED = "masked", _("masked identity number")
     PHONE = "phone", _("phone number")
     NAME = "name", _("name")
     PINYIN = "pinyin", _("pinyin")

@@ -8,7 +8,10 @@ class PersonSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         max_length=60,
-        help_text=_("Full identity or passport number, phone number, Chinese name or pinyin."),
+        help_text=_(
+            "Full identity or passport number, a masked number as shown on screen (33**************3X), "
+            "phone number, Chinese name or pinyin."
+        ),
     )
     field = forms.ChoiceField(
         label=_("Search by"), choices=SearchField.choices, initial=SearchField.AUTO, required=False

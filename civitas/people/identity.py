@@ -42,6 +42,12 @@ def reveal_phone(enc: str) -> str:
     return decrypt(enc, context=PHONE_CONTEXT)
 
 
+def mask_identity_number(number: str) -> str:
+    """Resident ID / HMT permit: province and the last two characters only (see Person's docstring)."""
+    number = number.strip().upper()
+    return number[:2] + "*" * (len(number) - 4) + number[-2:]
+
+
 def mask_document(number: str) -> str:
     """Generic mask for passports and other documents: first 2 and last 2 characters."""
     number = number.strip().upper()

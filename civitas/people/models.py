@@ -1,7 +1,10 @@
 """Persons and their identity documents.
 
 Identity and phone numbers exist only as AES-GCM ciphertext (`*_enc`), a keyed blind index for exact
-lookups (`*_index`) and a masked display form (`*_masked`). Decryption happens only in
+lookups (`*_index`) and a masked display form (`*_masked`). The mask of a resident ID hides the place
+code, the birth date and the sequence (`33**************3X`): the birth date is stored in clear for age
+rules, so a mask that showed the other digits would let anyone rebuild the number. Only the home
+province (not the 6-digit place code) is kept in clear. Decryption happens only in
 `actions.do_reveal_identity`, which writes an audit event.
 """
 
@@ -29,7 +32,7 @@ class Person(models.Model):
 
     doc_kind = models.CharField(_("document type"), max_length=16, choices=DocumentKind.choices)
     doc_number_enc = models.TextField(_("document number (encrypted)"))
-    doc_index = models.CharField(_("document number (blind index)"), max_length=40, unique=True)
+    doc_index = models.CharField(_("document number (blind index)"), max_length=40, db_index=True)
     doc_masked = models.CharField(_("document number"), max_length=24)
     doc_country = models.CharField(_("issuing country"), max_length=3, default="CHN")
     doc_expiry = models.DateField(_("document expires"), null=True, blank=True)
@@ -38,7 +41,6 @@ class Person(models.Model):
     phone_index = models.CharField(_("phone (blind index)"), max_length=40, blank=True, db_index=True)
     phone_masked = models.CharField(_("phone"), max_length=24, blank=True)
 
-    hometown_code = models.CharField(_("place of origin code"), max_length=6, blank=True)
     hometown_province = models.CharField(_("home province"), max_length=2, blank=True, db_index=True)
     occupation = models.CharField(_("occupation"), max_length=60, blank=True)
     employer = models.CharField(_("employer or school"), max_length=120, blank=True)
@@ -58,6 +60,10 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        constraints = [
+            # Resident IDs are unique nationally; passport numbers only within their issuing country.
+            models.UniqueConstraint(fields=["doc_index", "doc_country"], name="person_document_unique"),
+        ]
         indexes = [
             models.Index(fields=["division", "name"], name="person_division_name"),
             models.Index(fields=["division", "name_pinyin"], name="person_division_pinyin"),
@@ -73,6 +79,17 @@ class Person(models.Model):
     @property
     def is_foreign(self) -> bool:
         return self.nationality != "CHN"
+
+    @property
+    def hometown_province_name(self) -> str:
+        from django.utils.translation import get_language
+
+        from civitas.documents.idnumbers import province_of
+
+        names = province_of(self.hometown_province) if self.hometown_province else None
+        if not names:
+            return self.hometown_province
+        return names[0] if (get_language() or "zh").startswith("zh") else names[1]
 
     def display_name(self) -> str:
         if self.is_foreign and self.name_latin:

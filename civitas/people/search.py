@@ -24,6 +24,8 @@ _DOC_LIKE = re.compile(r"^(?=.*\d)[A-Za-z0-9]{5,20}$")
 
 def classify(query: str) -> str:
     q = query.strip()
+    if "*" in q:
+        return SearchField.MASKED
     if _ID_LIKE.match(q.replace(" ", "")):
         return SearchField.DOCUMENT
     if _PHONE_LIKE.match(q) and sum(c.isdigit() for c in q) >= 7:
@@ -44,6 +46,8 @@ def _matching(qs: QuerySet[Person], q: str, field: str) -> QuerySet[Person]:
         except DocumentError:
             return qs.none()
         return qs.filter(phone_index=phone_index(e164))
+    if field == SearchField.MASKED:
+        return qs.filter(doc_masked=q.replace(" ", "").upper())
     if field == SearchField.NAME:
         return qs.filter(name__startswith=q)
     key = normalise_query(q)

@@ -19,10 +19,18 @@ def _require_search_role(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _properties(request: HttpRequest, person: object) -> list[object]:
+    """The person's let properties that the viewer may see (never addresses outside the jurisdiction)."""
+    from civitas.places.access import properties_visible_to
+
+    return list(properties_visible_to(request.user).filter(landlord=person).select_related("building")[:50])
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     _require_search_role(request)
-    form = PersonSearchForm(request.GET or None)
+    # POST, so identity and phone numbers never land in URLs, access logs, history or Referer headers.
+    form = PersonSearchForm(request.POST or None)
     results = None
     if form.is_valid():
         results = search_people(
@@ -39,7 +47,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reveal_form": RevealForm(),
         "may_reveal": may_see_full_identity(request.user),
         "revealed": None,
-        "properties": person.properties.select_related("building")[:50],
+        "properties": _properties(request, person),
     }
     from civitas.core.extensions import person_panels
 
@@ -70,7 +78,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
             "reveal_form": form,
             "may_reveal": may_see_full_identity(request.user),
             "revealed": revealed,
-            "properties": person.properties.select_related("building")[:50],
+            "properties": _properties(request, person),
             "panels": person_panels(request, person),
         },
     )

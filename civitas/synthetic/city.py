@@ -24,9 +24,9 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from civitas.documents.idnumbers import make_resident_id, mask_resident_id
+from civitas.documents.idnumbers import make_resident_id
 from civitas.documents.mrz import make_td3
-from civitas.people.identity import DOC_CONTEXT, PHONE_CONTEXT, mask_document
+from civitas.people.identity import DOC_CONTEXT, PHONE_CONTEXT, mask_document, mask_identity_number
 from civitas.people.models import Person
 from civitas.places.choices import BuildingKind, DivisionKind, DivisionLevel
 from civitas.places.models import Building, Division, RentalProperty, Room
@@ -231,7 +231,6 @@ class PersonFactory:
         "phone_enc",
         "phone_index",
         "phone_masked",
-        "hometown_code",
         "hometown_province",
         "occupation",
         "employer",
@@ -314,11 +313,10 @@ class PersonFactory:
             "hmt_permit" if hmt else "resident_id",
             encrypt(number, context=DOC_CONTEXT),
             blind_index(number, context=DOC_CONTEXT),
-            mask_resident_id(number),
+            mask_identity_number(number),
             "CHN",
             None,
             *phone,
-            place,
             place[:2],
             occupation,
             employer,
@@ -374,7 +372,6 @@ class PersonFactory:
             nat,
             expiry,
             *phone,
-            "",
             "",
             self.rng.choice(("外贸采购商", "贸易公司经理", "翻译", "留学生")),
             self.rng.choice(self.companies),

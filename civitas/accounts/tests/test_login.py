@@ -65,3 +65,26 @@ def test_pages_carry_security_headers(personas):
     assert "frame-ancestors 'none'" in resp["Content-Security-Policy"]
     assert resp["Cache-Control"].startswith("no-store")
     assert resp["X-Content-Type-Options"] == "nosniff"
+
+
+@override_settings(CIVITAS_LOGIN_MAX_FAILURES=2)
+def test_a_locked_account_and_an_unknown_user_get_the_same_answer(personas):
+    c = Client()
+    for _ in range(3):
+        _login(c, "police_t1", "wrong")
+    locked = _login(c, "police_t1", "wrong").content.decode()
+    unknown = _login(c, "nobody-here", "wrong").content.decode()
+    strip = lambda html: html.replace("police_t1", "X").replace("nobody-here", "X")  # noqa: E731
+    assert strip(locked).count("errorlist") == strip(unknown).count("errorlist")
+    assert "errorlist" in locked
+
+
+def test_an_administrator_can_lift_a_lock_and_it_is_audited(personas):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    User.objects.filter(username="police_t1").update(locked_until=timezone.now() + timezone.timedelta(hours=1))
+    call_command("unlock_user", "police_t1", "--by", "admin")
+    assert not User.objects.get(username="police_t1").is_locked()
+    assert AuditEvent.objects.filter(action="account.unlocked").exists()
+    assert _login(Client(), "police_t1", PASSWORD).status_code == 302

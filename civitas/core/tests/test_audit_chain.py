@@ -1,11 +1,30 @@
+from contextlib import contextmanager
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
 
 from civitas.core import audit
 from civitas.core.models import AuditChainHead, AuditEvent
 
 pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def _as_attacker():
+    """Tamper the way a database superuser could: with the append-only trigger bypassed."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("SET session_replication_role = replica")
+        try:
+            yield
+        finally:
+            with connection.cursor() as c:
+                c.execute("SET session_replication_role = DEFAULT")
+    else:
+        yield
 
 
 def _three_events() -> None:
@@ -29,7 +48,8 @@ def test_each_event_links_to_the_previous_hash():
 
 def test_verification_fails_after_a_row_is_edited():
     _three_events()
-    AuditEvent.objects.filter(seq=2).update(new={"n": 99})
+    with _as_attacker():
+        AuditEvent.objects.filter(seq=2).update(new={"n": 99})
     problems = list(audit.verify_chain())
     assert [(p.seq, "edited" in p.problem) for p in problems] == [(2, True)]
     with pytest.raises(CommandError):
@@ -38,12 +58,41 @@ def test_verification_fails_after_a_row_is_edited():
 
 def test_verification_fails_after_a_row_is_deleted():
     _three_events()
-    AuditEvent.objects.filter(seq=2).delete()
+    with _as_attacker():
+        AuditEvent.objects.filter(seq=2).delete()
     problems = list(audit.verify_chain())
     assert any("deleted" in p.problem for p in problems)
 
 
 def test_verification_fails_after_the_last_row_is_deleted():
     _three_events()
-    AuditEvent.objects.filter(seq=3).delete()
+    with _as_attacker():
+        AuditEvent.objects.filter(seq=3).delete()
     assert any("head" in p.problem for p in audit.verify_chain())
+
+
+def test_floats_dates_and_nested_values_verify_after_a_database_round_trip():
+    import datetime
+    from decimal import Decimal
+
+    audit.record(
+        "test.values",
+        new={
+            "f": 1e16,
+            "g": 0.1,
+            "d": datetime.date(2026, 1, 2),
+            "x": Decimal("1.50"),
+            "nested": {"k": [1, 2.5, None]},
+            "nul": "a\x00b",
+        },
+    )
+    assert list(audit.verify_chain()) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
+def test_postgresql_refuses_to_edit_or_delete_audit_rows():
+    _three_events()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).update(note="edited")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).delete()

@@ -43,4 +43,4 @@ def test_civitas_audit_verify_runs_through_the_console_command(capsys):
 def test_the_openapi_document_is_generated_from_the_code(client):
     doc = client.get("/api/openapi.json").json()
     assert "/api/documents/check" in doc["paths"]
-    assert "/api/people/" in doc["paths"]
+    assert "/api/people/search" in doc["paths"]

@@ -57,7 +57,13 @@ CASES = [
         kwargs=lambda p: {"pk": p["property"].pk},
     ),
     Case(
-        "api people search", lambda p: "/api/people/?q=王房东", {"admin": 200, "police": 200, "grid": 200}, default=200
+        "api people search",
+        lambda p: "/api/people/search",
+        {"admin": 200, "police": 200, "police_other": 200, "grid": 200, "grid_other": 200},
+        default=403,
+        method="post",
+        content_type="application/json",
+        data={"q": "王房东"},
     ),
     Case("api person", lambda p: f"/api/people/{p['landlord_person'].pk}", {"admin": 200, "police": 200, "grid": 200}),
     Case(

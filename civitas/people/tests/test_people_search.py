@@ -52,8 +52,8 @@ def test_search_is_confined_to_the_officers_jurisdiction(town):
 def test_the_search_page_shows_only_masked_numbers(town):
     c = Client()
     c.force_login(town["police"])
-    html = c.get(reverse("people:search"), {"q": "张伟"}).content.decode()
-    assert "110105********002X" in html and "11010519491231002X" not in html
+    html = c.post(reverse("people:search"), {"q": "张伟"}).content.decode()
+    assert "11**************2X" in html and "11010519491231002X" not in html
     assert "+86 138****5678" in html
 
 
@@ -80,3 +80,21 @@ def test_revealing_without_a_purpose_shows_nothing_and_records_nothing(town):
     resp = c.post(reverse("people:reveal", args=[town["zhang"].pk]), {"purpose": ""})
     assert "11010519491231002X" not in resp.content.decode()
     assert not AuditEvent.objects.filter(action="person.reveal_identity").exists()
+
+
+def test_a_masked_number_as_shown_on_screen_finds_the_person(town):
+    assert _search(town["police"], "11**************2X") == [town["zhang"]]
+
+
+def test_the_masked_form_and_birth_date_do_not_give_back_the_number(town):
+    p = town["zhang"]
+    rebuilt = p.doc_masked[:6] + p.birth_date.strftime("%Y%m%d") + p.doc_masked[-4:]
+    assert rebuilt != "11010519491231002X"
+    assert p.doc_masked.count("*") == 14
+
+
+def test_the_search_page_does_not_put_the_query_in_the_url(town):
+    c = Client()
+    c.force_login(town["police"])
+    html = c.get(reverse("people:search")).content.decode()
+    assert 'method="post"' in html

@@ -1,3 +1,4 @@
+import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,6 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--residents", type=int, default=20_000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--no-apps", action="store_true", help="only the registry, no app data")
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="reference date (YYYY-MM-DD); with --seed it fixes the whole city",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from civitas.synthetic.city import generate
@@ -21,6 +28,7 @@ class Command(BaseCommand):
         ctx = generate(
             options["seed"],
             options["residents"],
+            today=options["today"],
             populate_apps=not options["no_apps"],
             log=lambda m: self.stdout.write(m),
         )
