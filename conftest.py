@@ -58,7 +58,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     ctx = browser.new_context(locale="zh-CN")
     p = ctx.new_page()
-    p.set_default_timeout(15000)
+    p.set_default_timeout(30000)
     yield p
     ctx.close()
 
@@ -67,6 +67,6 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
     p = ctx.new_page()
-    p.set_default_timeout(15000)
+    p.set_default_timeout(30000)
     yield p
     ctx.close()
