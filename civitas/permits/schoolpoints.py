@@ -156,9 +156,7 @@ class ScoreBreakdown:
 def _check_keys(data: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
     unknown = sorted(set(data) - set(allowed))
     if unknown:
-        raise SchemeError(
-            format_lazy(_("{where}: unknown keys {keys}"), where=where, keys=", ".join(unknown))
-        )
+        raise SchemeError(format_lazy(_("{where}: unknown keys {keys}"), where=where, keys=", ".join(unknown)))
 
 
 def _require(data: Mapping[str, Any], key: str, where: str) -> Any:
@@ -479,9 +477,7 @@ class InsuranceRule:
             fact=data.get("fact", defaults.fact),
             label=data.get("label", ""),
             types=tuple(data.get("types", defaults.types)),
-            points_per_type_year=_number(
-                data.get("points_per_type_year", defaults.points_per_type_year), where
-            ),
+            points_per_type_year=_number(data.get("points_per_type_year", defaults.points_per_type_year), where),
             cap=_number(data.get("cap", defaults.cap), where),
             window_years=window,
             district_only=bool(data.get("district_only", defaults.district_only)),
@@ -565,15 +561,9 @@ class PointsScheme:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PointsScheme:
-        _check_keys(
-            data, ("code", "name", "gates", "precision", "as_of_fact", "insurance", *SECTIONS), "scheme"
-        )
-        sections = {
-            name: tuple(Item.from_dict(item, name) for item in data.get(name, ())) for name in SECTIONS
-        }
-        codes = [g.get("code") for g in data.get("gates", ())] + [
-            i.code for s in sections.values() for i in s
-        ]
+        _check_keys(data, ("code", "name", "gates", "precision", "as_of_fact", "insurance", *SECTIONS), "scheme")
+        sections = {name: tuple(Item.from_dict(item, name) for item in data.get(name, ())) for name in SECTIONS}
+        codes = [g.get("code") for g in data.get("gates", ())] + [i.code for s in sections.values() for i in s]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
             raise SchemeError(format_lazy(_("scheme: duplicate codes {codes}"), codes=", ".join(duplicates)))
@@ -629,9 +619,7 @@ class PointsScheme:
             for item in getattr(self, section):
                 points, used, text = item.evaluate(facts, as_of)
                 points = round(points, self.precision)
-                lines.append(
-                    ScoreLine(section, item.code, item.label or item.code, used, sign * points or 0.0, text)
-                )
+                lines.append(ScoreLine(section, item.code, item.label or item.code, used, sign * points or 0.0, text))
                 sums[section] += points
         basic, additional, deductions = (round(sums[s], self.precision) for s in SECTIONS)
         return ScoreBreakdown(
@@ -789,11 +777,7 @@ class TieBreakRule:
         }
         text: Text = _("applicant id")
         for index, key in enumerate(self.keys):
-            text = (
-                names[key]
-                if index == 0
-                else format_lazy(_("{first}, then {next}"), first=text, next=names[key])
-            )
+            text = names[key] if index == 0 else format_lazy(_("{first}, then {next}"), first=text, next=names[key])
         return text
 
 
@@ -840,14 +824,10 @@ class AllocationResult:
     tie_break: TieBreakRule
 
     def placed_at(self, school_id: str, grade: int = 1) -> list[str]:
-        return [
-            p.applicant_id for p in self.placements.values() if p.school_id == school_id and p.grade == grade
-        ]
+        return [p.applicant_id for p in self.placements.values() if p.school_id == school_id and p.grade == grade]
 
 
-def allocate(
-    applicants: Sequence[Applicant], schools: Sequence[School], tie_break: TieBreakRule
-) -> AllocationResult:
+def allocate(applicants: Sequence[Applicant], schools: Sequence[School], tie_break: TieBreakRule) -> AllocationResult:
     """Serial dictatorship by score, per grade; see the module docstring."""
     by_id = {school.id: school for school in schools}
     if len(by_id) != len(schools):
@@ -871,9 +851,7 @@ def allocate(
     refused: dict[tuple[str, int], float] = {}
     score_counts: dict[tuple[int, float], int] = {}
     for applicant in applicants:
-        score_counts[applicant.grade, applicant.score] = (
-            score_counts.get((applicant.grade, applicant.score), 0) + 1
-        )
+        score_counts[applicant.grade, applicant.score] = score_counts.get((applicant.grade, applicant.score), 0) + 1
     rule_text = tie_break.describe()
     names = {school.id: school.name or school.id for school in schools}
     placements: dict[str, Placement] = {}

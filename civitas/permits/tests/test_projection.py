@@ -55,9 +55,7 @@ def test_box_6_2_with_even_migration_matches_the_published_table_after_rounding(
     step = project_step(_base(sweden), _rates(sweden, migration=True), year=1998, timing="even")
     np.testing.assert_array_equal(np.round(step.female), expected["published_pop_f_1998"])
     np.testing.assert_array_equal(np.round(step.male), expected["published_pop_m_1998"])
-    np.testing.assert_array_equal(
-        np.round(step.births_by_mother_age), expected["published_births_by_mother_age"]
-    )
+    np.testing.assert_array_equal(np.round(step.births_by_mother_age), expected["published_births_by_mother_age"])
     assert round(step.births_total, 1) == 615988.1
     assert round(step.female[0]) == 302392 and round(step.male[0]) == 317340
 

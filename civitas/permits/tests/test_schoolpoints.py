@@ -95,9 +95,7 @@ def _insurance_points(*periods: Mapping[str, Any], rule: InsuranceRule | None = 
 
 def test_insurance_is_two_points_a_type_year_pro_rated_by_month() -> None:
     assert _insurance_points({"type": "pension", "from": "2025-01", "to": "2025-06"}) == pytest.approx(1.0)
-    assert _insurance_points({"type": "pension", "from": "2025-01", "to": "2025-07"}) == pytest.approx(
-        14 / 12
-    )
+    assert _insurance_points({"type": "pension", "from": "2025-01", "to": "2025-07"}) == pytest.approx(14 / 12)
     two_types = [{"type": t, "from": "2024-09", "to": "2025-08"} for t in ("pension", "medical")]
     assert _insurance_points(*two_types) == pytest.approx(4.0)
 
