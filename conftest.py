@@ -15,8 +15,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _english_free_of_state(settings: Any) -> None:
+def _test_settings(settings: Any) -> Iterator[None]:
+    """Fast password hashing, and English as the default language so assertions read the source strings.
+    The product's default is Chinese; tests about languages set LANGUAGE_CODE or a language cookie."""
+    from django.utils import translation
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Bulk document checking for integrators: one input per line or a CSV column, one JSON-ready dict each.
 
 Privacy: a checker's output ends up in logs, so identity numbers are never echoed in clear. ``input``
-and ``fields["number"]`` hold the masked form (``330782********123X``); the birth date, which is exactly
+and ``fields["number"]`` hold the masked form (``33**************3X``); the birth date, which is exactly
 the masked part, is left out unless ``include_birth_date=True``. For MRZs the document number and the
 optional data (which often holds a national ID number) are masked too; ``input`` then describes the
 document (``TD3:P/UTO/L8*****C3``) instead of repeating the zone. Error messages never contain digits of

@@ -190,11 +190,16 @@ def is_valid_resident_id(text: str, today: datetime.date | None = None) -> bool:
 
 
 def mask_resident_id(number: str) -> str:
-    """Keep the first 6 and last 4 characters: ``330782********123X``. Short input is masked entirely."""
+    """Keep the province and the last two characters: ``33**************3X``. Short input is masked entirely.
+
+    The place code, birth date and sequence are all hidden: the birth date and home province are stored
+    and shown elsewhere, so a mask that kept the place code and sequence (``330782********123X``) would let
+    anyone who also sees the birth date rebuild the whole number.
+    """
     value = clean_resident_id(number)
-    if len(value) <= 10:
+    if len(value) <= 6:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]
 
 
 def make_resident_id(place_code: str, birth_date: datetime.date, sequence: int) -> str:

@@ -44,8 +44,9 @@ def reveal_phone(enc: str) -> str:
 
 def mask_identity_number(number: str) -> str:
     """Resident ID / HMT permit: province and the last two characters only (see Person's docstring)."""
-    number = number.strip().upper()
-    return number[:2] + "*" * (len(number) - 4) + number[-2:]
+    from civitas.documents.idnumbers import mask_resident_id
+
+    return mask_resident_id(number)
 
 
 def mask_document(number: str) -> str:

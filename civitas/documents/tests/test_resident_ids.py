@@ -127,8 +127,8 @@ def test_it_lists_every_broken_rule_at_once():
 
 
 def test_it_masks_all_but_the_first_six_and_last_four():
-    assert mask_resident_id("33078219850412123X") == "330782********123X"
-    assert mask_resident_id("33078219850412123x") == "330782********123X"
+    assert mask_resident_id("33078219850412123X") == "33**************3X"
+    assert mask_resident_id("33078219850412123x") == "33**************3X"
     assert mask_resident_id("1234") == "****"
 
 

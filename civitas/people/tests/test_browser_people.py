@@ -7,7 +7,8 @@ from civitas.testing import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_officer_logs_in_switches_language_searches_and_opens_a_person(page, live_server, personas):
+def test_an_officer_logs_in_switches_language_searches_and_opens_a_person(page, live_server, personas, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the product default
     factories.person("张伟", division=personas["g1"], doc_number="11010519491231002X", phone="13812345678")
     page.goto(f"{live_server.url}/accounts/login/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
