@@ -6,6 +6,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["registry", "residence", "credit", "permits", "services", "mediation", "inspections", "insight"]
 
 
+def _nested(part: str) -> str:
+    """Each section's own title becomes a level-2 heading, its sub-headings go one level deeper."""
+    if not part.startswith("# "):
+        return part
+    return "\n".join("#" + line if line.startswith("#") else line for line in part.splitlines())
+
+
 def main() -> None:
     parts = sorted((ROOT / "docs" / "benchmarks").glob("*.md"),
                    key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else 99, p.stem))
@@ -13,7 +20,7 @@ def main() -> None:
             "host). Every figure is a ratio or latency taken in one run beside its baseline, so it compares like with "
             "like on the same loaded machine. Each section names the command that reproduces it; "
             "`bench/collect.py` merges the sections into this file.\n\n")
-    text = head + "\n".join(p.read_text().strip() + "\n" for p in parts)
+    text = head + "\n".join(_nested(p.read_text().strip()) + "\n" for p in parts)
     (ROOT / "docs" / "benchmarks.md").write_text(text)
     print(f"docs/benchmarks.md: {len(parts)} sections")
 

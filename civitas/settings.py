@@ -253,4 +253,6 @@ LOGGING = {
 }
 
 DIVISION_ROOT_CODE = "330782"  # Yiwu (GB/T 2260)
+# Public dashboards publish no count below this (small-cell suppression).
+INSIGHT_SUPPRESSION_THRESHOLD = env_int("CIVITAS_SUPPRESSION_THRESHOLD", 10)
 APP_NAME = _("Civitas")

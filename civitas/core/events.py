@@ -33,8 +33,13 @@ def handlers_for(kind: str) -> list[Handler]:
 
 
 def dispatch(event: DomainEvent) -> None:
+    """Run every handler; one consumer's failure never breaks the publisher or the other consumers.
+    The event stays stored, so a fixed consumer catches up with `replay()`."""
     for handler in handlers_for(event.kind):
-        handler(event)
+        try:
+            handler(event)
+        except Exception:
+            log.exception("event %s #%s: handler %s failed", event.kind, event.pk, getattr(handler, "__name__", handler))
 
 
 def emit(

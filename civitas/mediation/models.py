@@ -206,7 +206,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("filed"), default=timezone.now, db_index=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     settled_amount = models.DecimalField(
         _("settled amount (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
