@@ -39,7 +39,9 @@ def dispatch(event: DomainEvent) -> None:
         try:
             handler(event)
         except Exception:
-            log.exception("event %s #%s: handler %s failed", event.kind, event.pk, getattr(handler, "__name__", handler))
+            log.exception(
+                "event %s #%s: handler %s failed", event.kind, event.pk, getattr(handler, "__name__", handler)
+            )
 
 
 def emit(

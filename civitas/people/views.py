@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 from civitas.people import actions
 from civitas.people.access import access_person, may_see_full_identity, people_visible_to
 from civitas.people.forms import PersonSearchForm, RevealForm
+from civitas.people.models import Person
 from civitas.people.search import search_people
+from civitas.places.models import RentalProperty
 
 
 def _require_search_role(request: HttpRequest) -> None:
@@ -19,7 +21,7 @@ def _require_search_role(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _properties(request: HttpRequest, person: object) -> list[object]:
+def _properties(request: HttpRequest, person: Person) -> list[RentalProperty]:
     """The person's let properties that the viewer may see (never addresses outside the jurisdiction)."""
     from civitas.places.access import properties_visible_to
 

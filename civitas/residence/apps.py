@@ -6,3 +6,23 @@ class ResidenceConfig(AppConfig):
     name = "civitas.residence"
     label = "residence"
     verbose_name = _("Residence registration")
+
+    def ready(self) -> None:
+        from civitas.accounts.choices import Role
+        from civitas.core import extensions, navigation
+        from civitas.residence import panels
+
+        officers: set[str] = {Role.CITY_ADMIN, Role.POLICE, Role.GRID_WORKER}
+        navigation.register(_("Landlord workbench"), "residence:workbench", roles={str(Role.LANDLORD)}, order=20)
+        navigation.register(_("Review queue"), "residence:review", roles=officers, order=30)
+        navigation.register(_("Residents"), "residence:residents", roles=officers, order=31)
+        navigation.register(_("Declarations"), "residence:declarations", roles=officers, order=32)
+        navigation.register(
+            _("Declarations by township"), "residence:counts", roles=officers | {Role.ANALYST}, order=33
+        )
+        navigation.register(
+            _("Watch list"), "residence:watch-list", roles={str(Role.CITY_ADMIN), str(Role.POLICE)}, order=34
+        )
+        extensions.register_panel("property", panels.property_panel)
+        extensions.register_panel("person", panels.person_panel)
+        extensions.register_panel("home", panels.home_panel)

@@ -77,3 +77,20 @@ def run_case(case: Case, role: str, personas: dict[str, Any]) -> None:
         resp = getattr(client, case.method)(path, data or {})
     want = expected(case, role, path)
     assert resp.status_code == want, f"{case.name} as {role}: {resp.status_code}, expected {want} ({path})"
+
+
+def run_case_for_roles(case: Case, personas: dict[str, Any], roles: tuple[str, ...] = ROLES) -> None:
+    """Every role against one case, sharing one set-up: each role's request runs in a savepoint that is
+    rolled back, so what one role's POST changes is never seen by the next. Reports every failing role."""
+    from django.db import transaction
+
+    failures = []
+    for role in roles:
+        with transaction.atomic():
+            try:
+                run_case(case, role, personas)
+            except AssertionError as exc:
+                failures.append(str(exc))
+            finally:
+                transaction.set_rollback(True)
+    assert not failures, "\n".join(failures)

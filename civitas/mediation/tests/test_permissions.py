@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from civitas.mediation.tests.builders import file_case, mediator
-from civitas.testing.matrix import ROLES, Case, run_case
+from civitas.testing.matrix import ROLES, Case, run_case_for_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -142,9 +142,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-@pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(world, case, role):
-    run_case(case, role, world)
+def test_permission_matrix(world, case):
+    run_case_for_roles(case, world, ROLES)
 
 
 def test_the_offered_mediator_can_accept_on_the_workbench(world, client):

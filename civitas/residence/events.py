@@ -1,0 +1,109 @@
+"""The one place where residence publishes facts for other apps (credit, permits, insight).
+
+Kinds and payloads follow docs/contracts: every payload has declaration_id, person_id (tenant),
+property_id, room_id, foreign; landlord-relevant events carry a "credit" instruction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civitas.core import events
+from civitas.core.models import DomainEvent
+from civitas.residence.models import Declaration
+
+VERIFIED = "residence.declaration_verified"
+REJECTED = "residence.declaration_rejected"
+LATE = "residence.declaration_late"
+OVER_CAPACITY = "residence.over_capacity"
+CHECKED_OUT = "residence.checked_out"
+FINDING_WITHDRAWN = "residence.finding_withdrawn"
+SCHEME = "landlord-12"
+
+
+def _base(decl: Declaration, person_id: int) -> dict[str, Any]:
+    return {
+        "declaration_id": decl.pk,
+        "number": decl.number,
+        "person_id": person_id,
+        "property_id": decl.property_id,
+        "room_id": decl.room_id,
+        "foreign": decl.foreign,
+    }
+
+
+def credit(decl: Declaration, rule: str, note: str) -> dict[str, Any]:
+    return {
+        "scheme": SCHEME,
+        "rule": rule,
+        "subject_type": "landlord",
+        "subject_id": decl.property.landlord_id,
+        "note": note,
+    }
+
+
+def declarant_id(decl: Declaration) -> int:
+    return decl.members.order_by("id").values_list("person_id", flat=True)[0]
+
+
+def _landlord_subject(decl: Declaration) -> tuple[str, int]:
+    return ("landlord", decl.property.landlord_id)
+
+
+def publish_verified(decl: Declaration) -> list[DomainEvent]:
+    return [
+        events.emit(
+            VERIFIED,
+            subject=("person", pid),
+            division_code=decl.division_id,
+            payload={**_base(decl, pid), "move_in": decl.move_in.isoformat()},
+        )
+        for pid in decl.members.order_by("id").values_list("person_id", flat=True)
+    ]
+
+
+def publish_rejected(decl: Declaration, *, false_information: bool) -> DomainEvent:
+    payload = {**_base(decl, declarant_id(decl)), "reason": decl.decision_note}
+    if false_information:
+        payload["credit"] = credit(
+            decl,
+            "false_information",
+            f"Declaration {decl.number} confirmed by the landlord was rejected as false.",
+        )
+    return events.emit(REJECTED, subject=_landlord_subject(decl), division_code=decl.division_id, payload=payload)
+
+
+def publish_late(decl: Declaration, days_late: int, limit: str) -> DomainEvent:
+    payload = {
+        **_base(decl, declarant_id(decl)),
+        "days_late": days_late,
+        "limit": limit,
+        "credit": credit(decl, "tenant_late", f"Tenant declared {days_late} day(s) late ({decl.number})."),
+    }
+    return events.emit(LATE, subject=_landlord_subject(decl), division_code=decl.division_id, payload=payload)
+
+
+def publish_over_capacity(decl: Declaration, capacity: int, occupants: int) -> DomainEvent:
+    payload = {
+        **_base(decl, declarant_id(decl)),
+        "capacity": capacity,
+        "occupants": occupants,
+        "credit": credit(
+            decl,
+            "group_renting",
+            f"Room {decl.room.number}: {occupants} people for a capacity of {capacity}.",
+        ),
+    }
+    return events.emit(OVER_CAPACITY, subject=_landlord_subject(decl), division_code=decl.division_id, payload=payload)
+
+
+def publish_withdrawn(decl: Declaration, event_id: int, why: str) -> DomainEvent:
+    payload = {**_base(decl, declarant_id(decl)), "credit_reverse_event": event_id, "reason": why}
+    return events.emit(
+        FINDING_WITHDRAWN, subject=_landlord_subject(decl), division_code=decl.division_id, payload=payload
+    )
+
+
+def publish_checked_out(decl: Declaration, person_id: int) -> DomainEvent:
+    payload = {**_base(decl, person_id), "move_out": decl.move_out.isoformat() if decl.move_out else None}
+    return events.emit(CHECKED_OUT, subject=("person", person_id), division_code=decl.division_id, payload=payload)

@@ -1,0 +1,1 @@
+"""Pages of the residence app: tenant check-in (no account), landlord workbench, officer views."""
