@@ -63,12 +63,15 @@ def expected(case: Case, role: str, path: str) -> int:
     return case.default
 
 
-def run_case(case: Case, role: str, personas: dict[str, Any]) -> None:
+def run_case(
+    case: Case, role: str, personas: dict[str, Any], *, path: str | None = None, data: dict[str, Any] | None = None
+) -> None:
     client = Client()
     if role != "anonymous":
         client.force_login(personas[role])
-    path = path_of(case, personas)
-    data = case.data(personas) if callable(case.data) else case.data
+    if path is None:
+        path = path_of(case, personas)
+        data = case.data(personas) if callable(case.data) else case.data
     if case.method == "get":
         resp = client.get(path, data or {})
     elif case.content_type == "application/json":
@@ -84,11 +87,14 @@ def run_case_for_roles(case: Case, personas: dict[str, Any], roles: tuple[str, .
     rolled back, so what one role's POST changes is never seen by the next. Reports every failing role."""
     from django.db import transaction
 
+    # Objects a case creates lazily (through its url or data callables) are made once, outside the savepoints.
+    path = path_of(case, personas)
+    data = case.data(personas) if callable(case.data) else case.data
     failures = []
     for role in roles:
         with transaction.atomic():
             try:
-                run_case(case, role, personas)
+                run_case(case, role, personas, path=path, data=data)
             except AssertionError as exc:
                 failures.append(str(exc))
             finally:
