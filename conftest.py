@@ -77,3 +77,43 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     p.set_default_timeout(30000)
     yield p
     ctx.close()
+
+
+SEED_MIGRATIONS = [
+    ("credit", "0002_seed_landlord_and_merchant_schemes"),
+    ("inspections", "0002_seed_standard_checklists"),
+    ("residence", "0002_seed_verification_rules"),
+    ("services", "0002_seed_catalogue_holidays_points"),
+]
+
+
+def _reseed() -> None:
+    """Re-run the data migrations' forward code: a transactional test's flush empties their tables."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations import RunPython
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    state = loader.project_state()
+    for app, name in SEED_MIGRATIONS:
+        migration = import_module(f"civitas.{app}.migrations.{name}").Migration
+        for op in migration.operations:
+            if isinstance(op, RunPython):
+                with connection.schema_editor(atomic=False) as editor:
+                    op.code(state.apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _reseed_after_flush(request: Any) -> Iterator[None]:
+    """Set up first, torn down last: runs after a transactional test has flushed the database."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+    if transactional:
+        _reseed()
