@@ -105,15 +105,29 @@ def _reseed() -> None:
                     op.code(state.apps, editor)
 
 
-@pytest.fixture(autouse=True)
-def _reseed_after_flush(request: Any) -> Iterator[None]:
-    """Set up first, torn down last: runs after a transactional test has flushed the database."""
-    yield
+_FLUSHED = {"yes": False}
+
+
+def _is_transactional(request: Any) -> bool:
     marker = request.node.get_closest_marker("django_db")
-    transactional = (
+    return bool(
         "transactional_db" in request.fixturenames
         or "live_server" in request.fixturenames
         or (marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     )
-    if transactional:
+
+
+@pytest.fixture(autouse=True)
+def _reseed_after_flush(request: Any) -> Iterator[None]:
+    """A transactional test ends with a flush that empties the tables data migrations seeded. Every later
+    database test in this process gets them back at set-up (inside its own transaction, or for another
+    transactional test in autocommit, to be flushed again at its end)."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        f in request.fixturenames for f in ("db", "transactional_db", "live_server")
+    )
+    if _FLUSHED["yes"] and uses_db:
+        request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
         _reseed()
+    yield
+    if _is_transactional(request):
+        _FLUSHED["yes"] = True
