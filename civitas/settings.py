@@ -142,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civitas.core.context_processors.navigation",
+                "civitas.core.context_processors.dev_sms_outbox",
             ],
         },
     }
@@ -241,8 +242,14 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_SSL_REDIRECT = env_bool("CIVITAS_SSL_REDIRECT", True)
 
+# Domain events: "inline" delivers to subscribers right after the publishing transaction commits (tests,
+# small installs); "worker" leaves delivery to `civitas events work` (see civitas/core/events.py).
+CIVITAS_EVENTS_DISPATCH = env_str("CIVITAS_EVENTS_DISPATCH", "inline")
+
 # SMS one-time codes: a pluggable backend; the development one only logs.
 CIVITAS_SMS_BACKEND = env_str("CIVITAS_SMS_BACKEND", "civitas.core.sms.LoggingSmsBackend")
+# The demo has no phones: /dev/sms/ shows what the logging backend would have sent (never in production).
+CIVITAS_DEV_SMS_OUTBOX = env_bool("CIVITAS_DEV_SMS_OUTBOX", DEBUG)
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 import datetime
+import unicodedata
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -34,4 +35,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {ctx.demo_password}):"))
         for a in ctx.accounts:
-            self.stdout.write(f"  {a.username:<18} {a.role:<22} {a.where:<12} {a.note}")
+            self.stdout.write(f"  {a.username:<18} {_pad(str(a.role), 16)} {_pad(a.where, 12)} {a.note}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal column: Chinese characters take two cells."""
+    cells = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - cells)
