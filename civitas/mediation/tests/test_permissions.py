@@ -128,6 +128,22 @@ CASES = [
         content_type="application/json",
     ),
     Case(
+        "api decline another's offer",
+        lambda p: f"/api/mediation/offers/{p['offer'].pk}/decline",
+        {},
+        method="post",
+        content_type="application/json",
+        data={"reason": "busy"},
+    ),
+    Case(
+        "api assign a case by hand",
+        lambda p: f"/api/mediation/cases/{p['case'].pk}/assign",
+        DISPATCHERS,
+        method="post",
+        content_type="application/json",
+        data=lambda p: {"mediator_ids": [p["med_user"].mediator_profile.pk]},
+    ),
+    Case(
         "api duty",
         lambda p: "/api/mediation/duty",
         {},
