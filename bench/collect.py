@@ -3,7 +3,17 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["registry", "residence", "residence-bulk", "credit", "permits", "services", "mediation", "inspections", "insight"]
+ORDER = [
+    "registry",
+    "residence",
+    "residence-bulk",
+    "credit",
+    "permits",
+    "services",
+    "mediation",
+    "inspections",
+    "insight",
+]
 
 
 def _nested(part: str) -> str:
