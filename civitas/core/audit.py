@@ -2,6 +2,12 @@
 
 Every action in an app's `actions.py` calls `record(...)` inside its transaction. Appends are
 serialised by a row lock on the chain head, so the chain stays linear under concurrent writers.
+
+The lock is held from the append until the transaction commits, so a hot action appends *last*: inside
+`with audit.deferred():` (or `@audit.deferred()`) `record(...)` only queues the event; at the end of the
+block every queued event is chained and written with one INSERT, the head locked just before the commit.
+Concurrent check-ins then wait on each other only for that INSERT, one UPDATE and the COMMIT, not for their
+whole transaction. The block must sit inside the action's transaction and end just before it commits.
 """
 
 from __future__ import annotations
@@ -9,7 +15,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +29,7 @@ from django.utils import timezone
 from civitas.core.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+_queue = threading.local()  # .pending: events queued by record() inside deferred(), else None
 
 
 def _default(value: Any) -> Any:
@@ -69,7 +78,6 @@ def _digest(prev_hash: str, ev: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
-@transaction.atomic
 def record(
     action: str,
     *,
@@ -83,18 +91,16 @@ def record(
     note: str = "",
     actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event. `obj` fills object type/id (and division code if it has one)."""
+    """Append one event (queued until the end of an enclosing `deferred()` block).
+    `obj` fills object type/id (and division code if it has one)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         division_code = division_code or str(getattr(obj, "division_code", "") or "")
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     user_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
     if not actor_label:
         actor_label = getattr(actor, "username", "") if user_id else (actor_label or "anonymous")
     ev = AuditEvent(
-        seq=head.seq + 1,
-        at=timezone.now(),
         actor_id=user_id,
         actor_label=actor_label[:150],
         action=action,
@@ -104,13 +110,53 @@ def record(
         old=_jsonable(old),
         new=_jsonable(new),
         note=note[:300],
-        prev_hash=head.hash,
     )
-    ev.hash = _digest(head.hash, ev)
-    ev.save(force_insert=True)
-    head.seq, head.hash = ev.seq, ev.hash
-    head.save(update_fields=["seq", "hash"])
+    pending = getattr(_queue, "pending", None)
+    if pending is not None:
+        pending.append(ev)
+    else:
+        _append([ev])
     return ev
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain and write `events` under the head's row lock (held until the transaction ends)."""
+    if not events:
+        return
+    with transaction.atomic(savepoint=False):  # an audit failure fails the whole action
+        head = AuditChainHead.objects.select_for_update().filter(id=1).first()
+        if head is None:
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        now = timezone.now()
+        prev = head.hash
+        for i, ev in enumerate(events, start=1):
+            ev.seq, ev.at, ev.prev_hash = head.seq + i, now, prev
+            ev.hash = prev = _digest(prev, ev)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+        head.seq, head.hash = events[-1].seq, events[-1].hash
+        head.save(update_fields=["seq", "hash"])
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Queue the `record(...)` calls made inside the block and append them together when it ends, taking
+    the chain head's lock as late as possible. Use it inside the action's transaction, around its whole body.
+    If the block raises, nothing is appended (the transaction rolls back anyway). Nested blocks join the
+    outermost one. A record queued inside a savepoint that is rolled back while the block carries on stays
+    queued, so do not catch the failure of an audited sub-action inside the block (roll the block back)."""
+    if getattr(_queue, "pending", None) is not None:
+        yield
+        return
+    _queue.pending = []
+    try:
+        yield
+        pending = _queue.pending
+    finally:
+        _queue.pending = None
+    _append(pending)
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,20 @@ class DomainEvent(models.Model):
     subject_id = models.CharField(_("subject id"), max_length=40, blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Outbox delivery state (civitas/core/events.py): NULL until every subscriber has handled the event.
+    dispatched_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed delivery attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.CharField(_("last delivery error"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("domain event")
         verbose_name_plural = _("domain events")
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="event_subject")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="event_subject"),
+            # The worker's queue: only undelivered events are in this (small) partial index.
+            models.Index(fields=["id"], condition=models.Q(dispatched_at__isnull=True), name="event_undelivered"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"

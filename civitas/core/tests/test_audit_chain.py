@@ -96,3 +96,29 @@ def test_postgresql_refuses_to_edit_or_delete_audit_rows():
         AuditEvent.objects.filter(seq=1).update(note="edited")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(seq=1).delete()
+
+
+def test_deferred_appends_queue_records_and_chain_them_together_just_before_commit():
+    from django.test.utils import CaptureQueriesContext
+
+    AuditChainHead.objects.get_or_create(id=1)  # as in any database that has audited something
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as q, audit.deferred():
+            first = audit.record("test.first", object_type="thing", object_id=1, actor_label="tester")
+            with audit.deferred():  # nested blocks join the outer one
+                audit.record("test.second", object_type="thing", object_id=2, actor_label="tester")
+            assert first.seq is None and not AuditEvent.objects.exists()  # nothing written yet
+        assert [e.action for e in AuditEvent.objects.order_by("seq")] == ["test.first", "test.second"]
+        head_locks = [x for x in q.captured_queries if "core_auditchainhead" in x["sql"] and "FOR UPDATE" in x["sql"]]
+        assert len(head_locks) <= 1  # the head is locked once, at the end
+    assert list(audit.verify_chain()) == []
+
+
+def test_a_deferred_block_that_raises_appends_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic(), audit.deferred():
+        audit.record("test.lost", object_type="thing", object_id=1, actor_label="tester")
+        raise RuntimeError("action failed")
+    assert not AuditEvent.objects.filter(action="test.lost").exists()
+    audit.record("test.after", object_type="thing", object_id=2, actor_label="tester")  # not queued any more
+    assert AuditEvent.objects.filter(action="test.after").exists()
+    assert list(audit.verify_chain()) == []
