@@ -6,6 +6,8 @@ civitas seed --residents N [--seed S]    load a synthetic city into an empty dat
 civitas check                            Django system checks, migrations and the audit chain
 civitas documents check FILE [--column C]
 civitas audit verify
+civitas events work [--once]             deliver domain events (CIVITAS_EVENTS_DISPATCH=worker)
+civitas manage residence_intake_work [--once]  file asynchronous check-ins (Prefer: respond-async)
 civitas index compute --framework F --data D --out O
 civitas manage ARGS...                   any management command
 """
@@ -31,16 +33,12 @@ def _call(*args: str) -> None:
 
 
 def _compile_messages() -> None:
-    from pathlib import Path
-
     from django.core.management import call_command
 
-    root = Path(__file__).resolve().parent
     try:
         call_command("compilemessages", "--ignore=.venv", verbosity=0)
     except Exception as exc:  # gettext missing: pages fall back to source strings
         print(f"warning: could not compile translations ({exc})", file=sys.stderr)
-    del root
 
 
 def demo(argv: list[str]) -> None:
@@ -80,6 +78,18 @@ def serve(argv: list[str]) -> None:
     p.add_argument("--port", type=int, default=8000)
     args = p.parse_args(argv)
     print(f"Civitas is at http://127.0.0.1:{args.port}/  (Ctrl+C stops it)")
+    from django.conf import settings
+
+    from civitas.core import events
+
+    # Like production, requests leave event delivery to a worker: here a thread of the server process, so
+    # landlord points and other consequences appear within a second (CIVITAS_EVENTS_DISPATCH=inline opts out).
+    if not os.environ.get("CIVITAS_EVENTS_DISPATCH"):
+        settings.CIVITAS_EVENTS_DISPATCH = events.WORKER
+    events.start_background_worker()
+    from civitas.residence import intake
+
+    intake.start_background_worker()  # files asynchronous check-ins (Prefer: respond-async) within a second
     _call("runserver", f"127.0.0.1:{args.port}", "--noreload", "--insecure")
 
 
@@ -89,6 +99,16 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     _django()
+    from django.core.management import CommandError
+
+    try:
+        _run(argv)
+    except CommandError as exc:  # a user's mistake (missing file, bad option): one clear line, no traceback
+        print(f"civitas: {exc}", file=sys.stderr)
+        sys.exit(exc.returncode)
+
+
+def _run(argv: list[str]) -> None:
     cmd, rest = argv[0], argv[1:]
     if cmd == "demo":
         demo(rest)
@@ -104,6 +124,8 @@ def main(argv: list[str] | None = None) -> None:
         _call("documents_check", *rest[1:])
     elif cmd == "audit" and rest[:1] == ["verify"]:
         _call("audit_verify")
+    elif cmd == "events" and rest[:1] == ["work"]:
+        _call("events_work", *rest[1:])
     elif cmd == "index" and rest[:1] == ["compute"]:
         _call("index_compute", *rest[1:])
     elif cmd == "manage":

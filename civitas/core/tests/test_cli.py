@@ -44,3 +44,33 @@ def test_the_openapi_document_is_generated_from_the_code(client):
     doc = client.get("/api/openapi.json").json()
     assert "/api/documents/check" in doc["paths"]
     assert "/api/people/search" in doc["paths"]
+
+
+def test_civitas_seed_builds_a_city_in_a_brand_new_database(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "CIVITAS_VAR_DIR": str(tmp_path), "CIVITAS_DB": "sqlite"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("CIVITAS_SQLITE_PATH", None)
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-m", "civitas.cli", "seed", "--residents", "300", "--no-apps"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Demo accounts" in done.stdout
+
+
+def test_a_command_error_is_one_clear_line_and_an_exit_status_not_a_traceback(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["documents", "check", str(tmp_path / "missing.txt")])
+    err = capsys.readouterr().err
+    assert exit_.value.code != 0
+    assert err.startswith("civitas: ") and "missing.txt" in err and "Traceback" not in err

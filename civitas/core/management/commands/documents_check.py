@@ -3,7 +3,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from civitas.documents.check import check_lines, read_inputs
 
@@ -23,8 +23,13 @@ class Command(BaseCommand):
         else:
             inputs = read_inputs(options["file"], column=options["column"])
         invalid = 0
-        for result in check_lines(inputs):
-            invalid += not result["valid"]
-            self.stdout.write(json.dumps(result, ensure_ascii=False, default=str))
+        try:
+            for result in check_lines(inputs):
+                invalid += not result["valid"]
+                self.stdout.write(json.dumps(result, ensure_ascii=False, default=str))
+        except OSError as exc:  # missing or unreadable file
+            raise CommandError(f"{options['file']}: {exc.strerror or exc}")
+        except ValueError as exc:  # e.g. --column not in the CSV header
+            raise CommandError(str(exc))
         if invalid and options["fail_on_invalid"]:
             sys.exit(1)

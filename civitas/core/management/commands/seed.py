@@ -22,8 +22,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.management import call_command
+
         from civitas.synthetic.city import generate
 
+        call_command("migrate", "--no-input", verbosity=0)  # a fresh database has no tables yet
         if Division.objects.exists():
             raise CommandError("The database already holds a city; seed an empty database (e.g. civitas demo --fresh).")
         ctx = generate(
