@@ -1,13 +1,23 @@
-"""Issue 3 benchmark: check-in submissions through gunicorn beside the trivial /ping endpoint, and a bulk
-import of declarations vs PostgreSQL COPY of the same rows.
+"""Issue 3 benchmark: check-in submissions through gunicorn beside the trivial /ping endpoint (same server,
+same run), and how fast the event worker drains the events the check-ins leave behind.
 
-    .venv/bin/python bench/residence_checkin.py --scale small   # ~2 minutes
-    .venv/bin/python bench/residence_checkin.py --scale full    # ~10 minutes
+    flock /tmp/civitas-bench.lock .venv/bin/python bench/residence_checkin.py --scale small
+    flock /tmp/civitas-bench.lock .venv/bin/python bench/residence_checkin.py --scale full [--residents N]
+    ... --reuse     # keep the database loaded by the previous run of the same scale (no regeneration)
 
-Each check-in is a hotel system's token-authenticated POST /api/residence/declarations for a new guest:
-document validation, person registration (encrypted, blind-indexed), room lock, all six verification
-rules, audit chain and events — the same path as the tenant's final submit. The load generator runs on
-the same machine as the server and PostgreSQL, so it competes for the same cores.
+Each check-in is a hotel system's token-authenticated POST /api/residence/declarations for a new guest
+(the same action as the tenant's final submit): document validation, person registration (encrypted,
+blind-indexed), room lock, all six verification rules, results, audit chain, domain events. The server runs
+as in production: gunicorn (sync workers) with `CIVITAS_EVENTS_DISPATCH=worker`, plus one event worker
+process (`manage.py events_work`) delivering the events (credit ledger, SMS, services) beside it, on the
+same 2 cores; the load generator also runs on this machine. The bulk import is measured by
+bench/residence_bulk.py.
+
+Then, in the same run, the asynchronous intake: the same POST with `Prefer: respond-async` (202, one stored
+submission each), closed loop and open loop at half its peak (`--async-seconds`), with `--intake-workers`
+processes of `manage.py residence_intake_work` filing the submissions during the load (or only after it,
+`--defer-intake`); the drain rate is the number filed divided by the time from the first to the last
+`processed_at`, so the deferred work is reported beside the accepted rate.
 """
 
 from __future__ import annotations
@@ -19,18 +29,17 @@ import json
 import os
 import random
 import subprocess
-import tempfile
 import threading
 import time
 
-from _common import ROOT, machine, percentile, use_postgres, write_section
+from _common import ROOT, machine, percentile, write_section
 
 SCALES = {
-    "small": {"residents": 8_000, "seconds": 10, "threads": 6, "bulk_rows": 2_000, "batch": 500},
-    "full": {"residents": 200_000, "seconds": 30, "threads": 8, "bulk_rows": 100_000, "batch": 2_000},
+    "small": {"residents": 8_000, "seconds": 15, "threads": 6},
+    "medium": {"residents": 100_000, "seconds": 20, "threads": 6},
+    "full": {"residents": 2_000_000, "seconds": 30, "threads": 6},
 }
 PORT = 8765
-DB = "civitas_bench_residence"
 
 
 def guest_rows(n: int, room_ids: list[int], rng: random.Random, today: datetime.date) -> list[dict]:
@@ -55,8 +64,18 @@ def guest_rows(n: int, room_ids: list[int], rng: random.Random, today: datetime.
     return rows
 
 
-def start_server(workers: int) -> subprocess.Popen:
-    env = {**os.environ, "CIVITAS_DEBUG": "0", "CIVITAS_LOG_LEVEL": "ERROR"}
+def server_env(db: str, dispatch: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CIVITAS_DB": "postgres",
+        "CIVITAS_PG_NAME": db,
+        "CIVITAS_DEBUG": "0",
+        "CIVITAS_LOG_LEVEL": "ERROR",
+        "CIVITAS_EVENTS_DISPATCH": dispatch,
+    }
+
+
+def start_server(workers: int, env: dict[str, str]) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -85,6 +104,47 @@ def start_server(workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def start_worker(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "events_work", "--sleep", "0.2"],
+        cwd=ROOT,
+        env={**env, "CIVITAS_LOG_LEVEL": "ERROR"},
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def start_intake_worker(env: dict[str, str]) -> subprocess.Popen:
+    """The asynchronous intake's worker (files `Prefer: respond-async` submissions through do_declare)."""
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "residence_intake_work", "--sleep", "0.2"],
+        cwd=ROOT,
+        env={**env, "CIVITAS_LOG_LEVEL": "ERROR"},
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def intake_state(db: str, after_id: int) -> dict[str, object]:
+    """Submissions of this run (id > after_id): by status, and the first and last processed timestamps."""
+    import psycopg
+
+    with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={db}", autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT COALESCE(MAX(id), 0), COUNT(*) FILTER (WHERE status = 'received'),"
+            " COUNT(*) FILTER (WHERE status = 'processed'), COUNT(*) FILTER (WHERE status = 'rejected'),"
+            " MIN(processed_at), MAX(processed_at) FROM residence_checkinsubmission WHERE id > %s",
+            (after_id,),
+        ).fetchone()
+    assert row is not None
+    return {
+        "max_id": int(row[0]),
+        "received": int(row[1]),
+        "processed": int(row[2]),
+        "rejected": int(row[3]),
+        "first": row[4],
+        "last": row[5],
+    }
+
+
 def hammer(
     method: str,
     path: str,
@@ -94,7 +154,8 @@ def hammer(
     threads: int,
     rate: float | None = None,
 ) -> tuple[int, list[float], int]:
-    """Closed loop (rate None: as fast as possible) or open loop at `rate` requests/s over all threads."""
+    """Closed loop (rate None: as fast as possible) or open loop at `rate` requests/s over all threads.
+    In the open loop a request's latency counts from when it was due, so a backlog shows in the figures."""
     lat: list[float] = []
     errors = [0]
     done = [0]
@@ -103,16 +164,18 @@ def hammer(
     counter = iter(range(10**9))
 
     def worker(k: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
         interval = threads / rate if rate else 0.0
         next_at = time.perf_counter() + k * (interval / threads if rate else 0)
         while True:
             now = time.perf_counter()
             if now >= stop:
                 break
+            due = now
             if rate:
                 if now < next_at:
                     time.sleep(next_at - now)
+                due = next_at
                 next_at += interval
             i = next(counter)
             body = bodies[i % len(bodies)] if bodies else None
@@ -120,7 +183,8 @@ def hammer(
             conn.request(method, path, body=body, headers=headers)
             resp = conn.getresponse()
             resp.read()
-            ms = (time.perf_counter() - t) * 1000
+            end = time.perf_counter()
+            ms = (end - min(t, due)) * 1000
             with lock:
                 lat.append(ms)
                 done[0] += 1
@@ -136,152 +200,285 @@ def hammer(
     return done[0], lat, errors[0]
 
 
-def copy_ratio(tables: list[str], where: dict[str, str]) -> float:
-    """Seconds to COPY the rows the import wrote (exported, then loaded into identical empty tables)."""
+def prepare(db: str, residents: int, reuse: bool, today: datetime.date) -> str:
+    """Load the city (or reuse the one a previous run loaded); return a description of the data."""
+    import psycopg
+
+    exists = False
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,)).fetchone() is not None
+        if not (reuse and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{db}"')
+    os.environ.update({"CIVITAS_DB": "postgres", "CIVITAS_PG_NAME": db})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civitas.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
     from django.db import connection
 
-    raw = connection.connection
-    with tempfile.TemporaryDirectory() as tmp:
-        files = {}
-        for t in tables:
-            files[t] = f"{tmp}/{t}.copy"
-            q = f'COPY (SELECT * FROM "{t}" WHERE {where[t]}) TO STDOUT'
-            with open(files[t], "wb") as f, raw.cursor().copy(q) as cp:
-                for chunk in cp:
-                    f.write(chunk)
-            with raw.cursor() as c:
-                c.execute(f'DROP TABLE IF EXISTS "raw_{t}"')
-                c.execute(f'CREATE TABLE "raw_{t}" (LIKE "{t}" INCLUDING ALL)')
-        raw.commit()
-        t0 = time.perf_counter()
-        for t in tables:
-            with raw.cursor() as c, c.copy(f'COPY "raw_{t}" FROM STDIN') as cp, open(files[t], "rb") as f:
-                while chunk := f.read(1 << 20):
-                    cp.write(chunk)
-        raw.commit()
-        return time.perf_counter() - t0
+    call_command("migrate", "--no-input", "-v", "0")
+    from civitas.people.models import Person
+
+    t0 = time.perf_counter()
+    if not (reuse and exists and Person.objects.exists()):
+        from civitas.residence import synthetic
+        from civitas.synthetic.city import generate
+
+        ctx = generate(seed=2026, residents=residents, today=today, populate_apps=False, log=print)
+        t1 = time.perf_counter()
+        print(f"city generated in {t1 - t0:.0f} s; residence history ...", flush=True)
+        synthetic.populate(ctx)
+        print(f"residence history in {time.perf_counter() - t1:.0f} s", flush=True)
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+        load = f"loaded in {time.perf_counter() - t0:.0f} s"
+    else:
+        load = "reused from the previous run"
+    from civitas.residence.models import Declaration, Residency
+
+    people = Person.objects.count()
+    decls = Declaration.objects.count()
+    current = Residency.objects.current().count()
+    return f"{people:,} persons, {decls:,} declarations of history, {current:,} current residencies ({load})"
+
+
+def count_events(db: str) -> tuple[int, int]:
+    import psycopg
+
+    with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={db}", autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT COALESCE(MAX(id), 0), COUNT(*) FILTER (WHERE dispatched_at IS NULL) FROM core_domainevent"
+        ).fetchone()
+    return int(row[0]), int(row[1])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", choices=SCALES, default="small")
+    ap.add_argument("--residents", type=int, help="override the scale's number of residents")
     ap.add_argument("--workers", type=int, default=3)
+    ap.add_argument("--reuse", action="store_true", help="reuse the database of the previous run")
+    ap.add_argument("--inline", action="store_true", help="also measure CIVITAS_EVENTS_DISPATCH=inline")
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--intake-workers", type=int, default=2, help="intake worker processes (async round)")
+    ap.add_argument("--async-seconds", type=int, default=10, help="length of each async round")
+    ap.add_argument(
+        "--defer-intake",
+        action="store_true",
+        help="start the intake workers only after the async rounds (filing deferred off-peak)",
+    )
+    ap.add_argument("--drain-timeout", type=int, default=300, help="seconds to wait for the intake to drain")
     args = ap.parse_args()
-    cfg = SCALES[args.scale]
-    use_postgres(DB)
+    cfg = dict(SCALES[args.scale])
+    if args.residents:
+        cfg["residents"] = args.residents
+    db = f"civitas_bench_residence_{args.scale}"
+    today = datetime.date.today()
+    data = prepare(db, cfg["residents"], args.reuse, today)
+    print(data, flush=True)
+
     from django.db import connection
 
     from civitas.accounts.apiauth import do_issue_api_token
     from civitas.accounts.choices import Role
     from civitas.accounts.models import User
     from civitas.places.models import Room
-    from civitas.residence.api import DeclarationIn, _input
-    from civitas.residence.bulk import do_import_batch
-    from civitas.residence.choices import DeclarationSource
-    from civitas.residence.models import Declaration
-    from civitas.synthetic.city import generate
 
-    today = datetime.date.today()
-    t0 = time.perf_counter()
-    ctx = generate(seed=2026, residents=cfg["residents"], today=today, populate_apps=False, log=lambda m: None)
-    from civitas.residence import synthetic
-
-    synthetic.populate(ctx)
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
-    history = Declaration.objects.count()
-    print(f"city: {cfg['residents']:,} residents, {history:,} declarations in {time.perf_counter() - t0:.0f} s")
-    hotel = User(username="bench_hotel", role=Role.PARTNER)
-    hotel.set_unusable_password()
-    hotel.save()
+    hotel = User.objects.filter(username="bench_hotel").first()
+    if hotel is None:
+        hotel = User(username="bench_hotel", role=Role.PARTNER)
+        hotel.set_unusable_password()
+        hotel.save()
     token = do_issue_api_token(hotel, "bench", acting_user=None)
     room_ids = list(Room.objects.values_list("pk", flat=True))
-    rng = random.Random(3)
     connection.close()
+    seed = int(time.time())  # new guests on every run (a reused database already has the earlier ones)
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    path = "/api/residence/declarations"
+    results: dict[str, object] = {}
 
-    server = start_server(args.workers)
-    try:
-        auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        # Warm every worker (URL conf, API schema, templates) before measuring.
-        warm = [json.dumps(r).encode() for r in guest_rows(40, room_ids, random.Random(9), today)]
-        hammer("GET", "/ping", None, {}, 3, args.workers * 2)
-        hammer("POST", "/api/residence/declarations", warm, auth, 3, args.workers * 2)
-        n_ping, lat_ping, _ = hammer("GET", "/ping", None, {}, cfg["seconds"], cfg["threads"])
-        ping_rps = n_ping / cfg["seconds"]
-        bodies = [json.dumps(r).encode() for r in guest_rows(20_000, room_ids, rng, today)]
-        n_chk, lat_chk, err = hammer(
-            "POST", "/api/residence/declarations", bodies, auth, cfg["seconds"], cfg["threads"]
-        )
-        chk_rps = n_chk / cfg["seconds"]
-        half = chk_rps / 2
-        bodies2 = [json.dumps(r).encode() for r in guest_rows(20_000, room_ids, random.Random(4), today)]
-        n_half, lat_half, err2 = hammer(
-            "POST", "/api/residence/declarations", bodies2, auth, cfg["seconds"], cfg["threads"], rate=half
-        )
-    finally:
-        server.terminate()
-        server.wait()
-    print(
-        f"ping {ping_rps:.0f}/s, check-in {chk_rps:.1f}/s ({err} errors), at half rate p99 "
-        f"{percentile(lat_half, 99):.1f} ms ({err2} errors)"
+    def run(dispatch: str) -> dict[str, object]:
+        env = server_env(db, dispatch)
+        server = start_server(args.workers, env)
+        worker = start_worker(env) if dispatch == "worker" else None
+        out: dict[str, object] = {}
+        try:
+            rng = random.Random(seed + len(dispatch))
+            warm = [json.dumps(r).encode() for r in guest_rows(60, room_ids, rng, today)]
+            hammer("GET", "/ping", None, {}, 3, args.workers * 2)
+            hammer("POST", path, warm, auth, 3, args.workers * 2)
+            n_ping, lat_ping, _ = hammer("GET", "/ping", None, {}, cfg["seconds"], cfg["threads"])
+            bodies = [json.dumps(r).encode() for r in guest_rows(30_000, room_ids, rng, today)]
+            first_event, _ = count_events(db)
+            n_chk, lat_chk, err = hammer("POST", path, bodies, auth, cfg["seconds"], cfg["threads"])
+            chk_rps = n_chk / cfg["seconds"]
+            half = chk_rps / 2
+            bodies2 = [json.dumps(r).encode() for r in guest_rows(30_000, room_ids, rng, today)]
+            n_half, lat_half, err2 = hammer("POST", path, bodies2, auth, cfg["seconds"], cfg["threads"], rate=half)
+            last_event, backlog = count_events(db)
+            backlog_end_of_load = backlog
+            t_drain = time.perf_counter()
+            while worker is not None and backlog:
+                time.sleep(0.1)
+                _, backlog = count_events(db)
+                if time.perf_counter() - t_drain > 600:
+                    break
+            drain_s = time.perf_counter() - t_drain
+            _, backlog_after = count_events(db)
+            # Asynchronous intake (Prefer: respond-async): accepted submissions/s beside the same /ping, then
+            # how fast the intake worker(s) file them (they run during the load, as in production).
+            a_sec = args.async_seconds
+            first_sub = intake_state(db, 0)["max_id"]
+            assert isinstance(first_sub, int)
+            intakes = [] if args.defer_intake else [start_intake_worker(env) for _ in range(args.intake_workers)]
+            try:
+                async_auth = {**auth, "Prefer": "respond-async"}
+                bodies3 = [json.dumps(r).encode() for r in guest_rows(40_000, room_ids, rng, today)]
+                hammer("POST", path, bodies3[-200:], async_auth, 2, args.workers * 2)  # warm-up
+                n_as, lat_as, err_as = hammer("POST", path, bodies3[:-200], async_auth, a_sec, cfg["threads"])
+                as_rps = n_as / a_sec
+                bodies4 = [json.dumps(r).encode() for r in guest_rows(30_000, room_ids, rng, today)]
+                n_ash, lat_ash, err_ash = hammer(
+                    "POST", path, bodies4, async_auth, a_sec, cfg["threads"], rate=as_rps / 2
+                )
+                at_end = intake_state(db, first_sub)
+                if args.defer_intake:
+                    intakes = [start_intake_worker(env) for _ in range(args.intake_workers)]
+                t_in = time.perf_counter()
+                state = at_end
+                while state["received"] and time.perf_counter() - t_in < args.drain_timeout:
+                    time.sleep(1)
+                    state = intake_state(db, first_sub)
+                intake_wait = time.perf_counter() - t_in
+            finally:
+                for p in intakes:
+                    p.terminate()
+                for p in intakes:
+                    p.wait()
+            state = intake_state(db, first_sub)
+            filed = int(state["processed"]) + int(state["rejected"])  # type: ignore[call-overload]
+            span = (state["last"] - state["first"]).total_seconds() if filed > 1 else 0.0  # type: ignore[operator]
+            out_async = {
+                "as_rps": as_rps,
+                "as_p50": percentile(lat_as, 50),
+                "as_p99": percentile(lat_as, 99),
+                "as_err": err_as,
+                "as_half": as_rps / 2,
+                "as_n_half": n_ash,
+                "as_half_p50": percentile(lat_ash, 50),
+                "as_half_p99": percentile(lat_ash, 99),
+                "as_half_err": err_ash,
+                "as_submitted": filed + int(state["received"]),  # type: ignore[call-overload]
+                "as_backlog_end_of_load": at_end["received"],
+                "as_filed": filed,
+                "as_processed": state["processed"],
+                "as_rejected": state["rejected"],
+                "as_left": state["received"],
+                "as_wait_s": intake_wait,
+                "as_drain_span_s": span,
+                "as_drain_rate": filed / span if span else 0.0,
+                "intake_workers": args.intake_workers,
+                "defer_intake": args.defer_intake,
+                "async_seconds": a_sec,
+            }
+            if state["received"]:  # the next run must not file this run's leftovers
+                import psycopg
+
+                with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={db}", autocommit=True) as c:
+                    c.execute(
+                        "DELETE FROM residence_checkinsubmission WHERE id > %s AND status = 'received'", (first_sub,)
+                    )
+            out = {
+                "ping_rps": n_ping / cfg["seconds"],
+                "ping_p50": percentile(lat_ping, 50),
+                "ping_p99": percentile(lat_ping, 99),
+                "chk_rps": chk_rps,
+                "chk_p50": percentile(lat_chk, 50),
+                "chk_p99": percentile(lat_chk, 99),
+                "chk_err": err,
+                "half": half,
+                "n_half": n_half,
+                "half_p50": percentile(lat_half, 50),
+                "half_p99": percentile(lat_half, 99),
+                "half_err": err2,
+                "events": last_event - first_event,
+                "window_s": 2 * cfg["seconds"],
+                "backlog_end_of_load": backlog_end_of_load,
+                "backlog_after_drain": backlog_after,
+                "drain_s": drain_s,
+                **out_async,
+            }
+        finally:
+            server.terminate()
+            server.wait()
+            if worker is not None:
+                worker.terminate()
+                worker.wait()
+        print(dispatch, json.dumps(out, default=str), flush=True)
+        return out
+
+    results["worker"] = run("worker")
+    if args.inline:
+        results["inline"] = run("inline")
+    w = results["worker"]
+    assert isinstance(w, dict)
+    print(json.dumps(results, default=str, indent=1))
+    if args.no_write:
+        return
+    write_section("residence", report(args, cfg, data, results))
+
+
+def report(args: argparse.Namespace, cfg: dict, data: str, results: dict) -> str:
+    w = results["worker"]
+    run = (
+        f"`flock /tmp/civitas-bench.lock .venv/bin/python bench/residence_checkin.py --scale {args.scale}"
+        + (f" --residents {cfg['residents']}" if args.residents else "")
+        + (" --inline" if args.inline else "")
+        + "`"
     )
-
-    # Bulk import vs COPY of the same rows.
-    from django.db import connection as conn2
-
-    with conn2.cursor() as c:
-        c.execute("SELECT COALESCE(MAX(id), 0) FROM residence_declaration")
-        first_decl = c.fetchone()[0]
-        c.execute("SELECT COALESCE(MAX(id), 0) FROM people_person")
-        first_person = c.fetchone()[0]
-    rows = guest_rows(cfg["bulk_rows"], room_ids, random.Random(5), today)
-    t = time.perf_counter()
-    accepted = 0
-    for i in range(0, len(rows), cfg["batch"]):
-        payload = [_input(DeclarationIn(**r), DeclarationSource.HOTEL_API) for r in rows[i : i + cfg["batch"]]]
-        out = do_import_batch(f"bench-{i}", payload, acting_user=hotel)
-        accepted += len(out["created"])
-    bulk_s = time.perf_counter() - t
-    tables = [
-        "people_person",
-        "residence_declaration",
-        "residence_declarationmember",
-        "residence_residency",
-        "residence_verificationresult",
+    ratio = w["chk_rps"] / w["ping_rps"]
+    rows = [
+        f"| Trivial `/ping` throughput | {w['ping_rps']:,.0f} req/s (p50 {w['ping_p50']:.1f} ms) | — |",
+        f"| Check-in submissions, peak | {w['chk_rps']:,.1f} req/s (p50 {w['chk_p50']:.0f} ms, "
+        f"p99 {w['chk_p99']:.0f} ms, {w['chk_err']} errors) | — |",
+        f"| Check-in / ping throughput | {ratio:.1%} | ≥ 50% |",
+        f"| Latency at half the peak rate ({w['half']:.1f} req/s, {w['n_half']} requests) | "
+        f"p50 {w['half_p50']:.0f} ms, p99 {w['half_p99']:.0f} ms | p99 < 100 ms |",
+        f"| Events produced by the check-ins ({w['window_s']} s of load) | {w['events']:,} | — |",
+        f"| Event worker: undelivered when the load stopped, then drained in | {w['backlog_end_of_load']:,} "
+        f"events, {w['drain_s']:.1f} s ({w['backlog_after_drain']:,} left) | — |",
     ]
-    where = {
-        "people_person": f"id > {first_person}",
-        "residence_declaration": f"id > {first_decl}",
-        "residence_declarationmember": f"declaration_id > {first_decl}",
-        "residence_residency": f"declaration_id > {first_decl}",
-        "residence_verificationresult": f"declaration_id > {first_decl}",
-    }
-    copy_s = copy_ratio(tables, where)
-    print(f"bulk {accepted:,} rows in {bulk_s:.1f} s vs COPY {copy_s:.2f} s")
+    if "inline" in results:
+        i = results["inline"]
+        rows.append(
+            f"| Same run, `CIVITAS_EVENTS_DISPATCH=inline`: check-in peak | {i['chk_rps']:,.1f} req/s "
+            f"({i['chk_rps'] / i['ping_rps']:.1%} of its /ping {i['ping_rps']:,.0f}), half-rate p99 "
+            f"{i['half_p99']:.0f} ms | — |"
+        )
+    if "as_rps" in w:
+        rows += [
+            f"| Async intake (`Prefer: respond-async`), accepted, peak ({w['async_seconds']} s) | {w['as_rps']:,.1f} "
+            f"req/s (p50 {w['as_p50']:.0f} ms, p99 {w['as_p99']:.0f} ms, {w['as_err']} errors) | — |",
+            f"| Async accepted / ping throughput | {w['as_rps'] / w['ping_rps']:.1%} | ≥ 50% |",
+            f"| Async latency at half its peak ({w['as_half']:.1f} req/s, {w['as_n_half']} requests) | "
+            f"p50 {w['as_half_p50']:.0f} ms, p99 {w['as_half_p99']:.0f} ms | p99 < 100 ms |",
+            f"| Intake drain ({w['intake_workers']} worker processes): filed per second, first to last | "
+            f"{w['as_drain_rate']:,.1f}/s ({w['as_filed']:,} filed in {w['as_drain_span_s']:.0f} s, "
+            f"{w['as_rejected']} rejected, {w['as_left']:,} left) | — |",
+        ]
+    table = "\n".join(rows)
+    return f"""# Residence (issue 3) check-in benchmark
 
-    p50, p99 = percentile(lat_chk, 50), percentile(lat_chk, 99)
-    h50, h99 = percentile(lat_half, 50), percentile(lat_half, 99)
-    run = f"`.venv/bin/python bench/residence_checkin.py --scale {args.scale}`"
-    half_row = f"Latency at half the peak rate ({half:.1f} req/s, {n_half} requests)"
-    bulk_row = f"Bulk import ({accepted:,} declarations, batches of {cfg['batch']:,})"
-    text = f"""# Residence (issue 3) benchmarks
-
-Scale `{args.scale}`: {cfg['residents']:,} residents, {history:,} declarations of history, PostgreSQL,
-gunicorn with {args.workers} sync workers, {cfg['threads']} client threads for {cfg['seconds']} s per run,
-load generator on the same machine ({machine()}). Run: {run}.
+Scale `{args.scale}`: {data}; PostgreSQL, gunicorn with {args.workers} sync workers and
+`CIVITAS_EVENTS_DISPATCH=worker` plus one event worker process, {cfg['threads']} client threads for
+{cfg['seconds']} s per run, load generator on the same machine ({machine()}). Run: {run}.
 
 | Measure | Result | Goal |
 |---|---|---|
-| Trivial `/ping` throughput | {ping_rps:,.0f} req/s (p50 {percentile(lat_ping, 50):.1f} ms) | — |
-| Check-in submissions, peak | {chk_rps:,.1f} req/s (p50 {p50:.0f} ms, p99 {p99:.0f} ms, {err} errors) | — |
-| Check-in / ping throughput | {chk_rps / ping_rps:.1%} | ≥ 50% |
-| {half_row} | p50 {h50:.0f} ms, p99 {h99:.0f} ms | p99 < 100 ms |
-| {bulk_row} | {bulk_s:.1f} s ({accepted / bulk_s:,.0f} rows/s) | — |
-| PostgreSQL COPY of the same rows (5 tables) | {copy_s:.2f} s | — |
-| Bulk import / COPY | {bulk_s / copy_s:.0f}× | ≤ 3× |
+{table}
 """
-    write_section("residence", text)
-    print(text)
 
 
 if __name__ == "__main__":

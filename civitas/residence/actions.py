@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.accounts.choices import Role
 from civitas.core import audit
-from civitas.people.actions import PersonInput, do_register_person
+from civitas.people.actions import PersonInput, do_register_person, validated_person_fields
 from civitas.people.identity import document_index, mask_document
 from civitas.people.models import Person
 from civitas.places.choices import PropertyStatus
@@ -120,11 +120,44 @@ def _people_of(data: DeclarationInput, acting_user: Any) -> list[Person]:
                 errors.setdefault(prefix + name, []).extend(msgs)
     if errors:
         raise ValidationError(errors)
-    if len({p.pk for p in people}) != len(people):
-        raise _err("members", _("The same person is declared twice."))
-    if rules.age_on(people[0].birth_date, data.move_in) < GUARDIAN_AGE:
-        raise _err("members", _("A child under 16 is declared by a parent or guardian, not alone."))
+    _check_people([p.pk for p in people], people[0].birth_date, data.move_in)
     return people
+
+
+def _check_people(keys: list[Any], declarant_birth: datetime.date | None, move_in: datetime.date) -> None:
+    if len(set(keys)) != len(keys):
+        raise _err("members", _("The same person is declared twice."))
+    if declarant_birth is not None and rules.age_on(declarant_birth, move_in) < GUARDIAN_AGE:
+        raise _err("members", _("A child under 16 is declared by a parent or guardian, not alone."))
+
+
+def precheck(data: DeclarationInput) -> None:
+    """The checks of `do_declare` that read no database (input, each member's document and phone, the same
+    person twice, a child declaring alone): an asynchronous intake runs them before accepting a submission,
+    so only what depends on the register can still fail in the worker."""
+    validate_input(data)
+    errors: dict[str, list[Any]] = {}
+    keys: list[Any] = []
+    birth: datetime.date | None = None
+    for i, m in enumerate(data.members):
+        prefix = "" if i == 0 else f"members.{i}."
+        if m.person is None:
+            if m.person_id is None:
+                errors.setdefault(prefix + "person", []).append(_("Give an identity document."))
+            keys.append(("id", m.person_id))
+            continue
+        try:
+            fields = validated_person_fields(m.person)
+        except ValidationError as exc:
+            for name, msgs in exc.message_dict.items():
+                errors.setdefault(prefix + name, []).extend(msgs)
+            continue
+        keys.append((fields["doc_index"], fields["doc_country"]))
+        if i == 0:
+            birth = fields.get("birth_date")
+    if errors:
+        raise ValidationError(errors)
+    _check_people(keys, birth, data.move_in)
 
 
 def _existing(data: DeclarationInput, room: Room, declarant: Person) -> Declaration | None:
@@ -136,6 +169,7 @@ def _existing(data: DeclarationInput, room: Room, declarant: Person) -> Declarat
 
 
 @transaction.atomic
+@audit.deferred()  # the person registration and the declaration are chained together, just before commit
 def do_declare(data: DeclarationInput, *, acting_user: Any) -> Declaration:
     """File a declaration (check-in or change of room); idempotent by key or by declarant+room+move-in."""
     if data.idempotency_key:
@@ -178,21 +212,24 @@ def do_declare(data: DeclarationInput, *, acting_user: Any) -> Declaration:
         batch_id=data.batch_id,
         foreign=any(p.is_foreign for p in people),
     )
-    try:
-        with transaction.atomic():
-            decl.save(force_insert=True)
-    except IntegrityError:
-        if data.idempotency_key:  # a concurrent retry with the same key won the race
+    if data.idempotency_key:
+        try:
+            with transaction.atomic():
+                decl.save(force_insert=True)
+        except IntegrityError:  # a concurrent retry with the same key won the race
             data.replayed = True
             return Declaration.objects.get(idempotency_key=data.idempotency_key)
-        raise
-    child_age = int(rules.active_rules().get(RuleCode.WITHIN_CAPACITY, {}).get("child_age", 12))
-    DeclarationMember.objects.bulk_create(
+    else:
+        decl.save(force_insert=True)
+    active = rules.active_rules()
+    child_age = int(active.get(RuleCode.WITHIN_CAPACITY, {}).get("child_age", 12))
+    members = DeclarationMember.objects.bulk_create(
         [
             DeclarationMember(declaration=decl, person=p, relation=m.relation, visa_expiry=m.visa_expiry)
             for p, m in zip(people, data.members, strict=True)
         ]
     )
+    decl.checked_members = members  # the rules and the events read the people from here, not the database
     Residency.objects.bulk_create(
         [
             Residency(
@@ -225,8 +262,19 @@ def do_declare(data: DeclarationInput, *, acting_user: Any) -> Declaration:
             "replaces": old.number if old else None,
         },
     )
-    run_verification(decl)
+    run_verification(decl, active, fresh=True)
+    # The caller's receipt (API, pages) reads members and results from here instead of reloading them.
+    decl.__dict__["_prefetched_objects_cache"] = {
+        "members": _cached(decl.members.all(), members),
+        "results": _cached(decl.results.all(), decl.stored_results or []),
+    }
     return decl
+
+
+def _cached(qs: Any, rows: list[Any]) -> Any:
+    """A related queryset whose `.all()` answers from `rows` (as `prefetch_related` leaves it)."""
+    qs._result_cache, qs._prefetch_done = list(rows), True
+    return qs
 
 
 def _superseded(data: DeclarationInput, declarant: Person) -> Declaration | None:
@@ -242,10 +290,11 @@ def _superseded(data: DeclarationInput, declarant: Person) -> Declaration | None
     return old
 
 
-def _store_results(decl: Declaration, findings: list[rules.Finding]) -> None:
+def _store_results(decl: Declaration, findings: list[rules.Finding], *, fresh: bool = False) -> None:
     now = timezone.now()
-    VerificationResult.objects.filter(declaration=decl, current=True).update(current=False)
-    VerificationResult.objects.bulk_create(
+    if not fresh:  # a new declaration has no earlier results to retire
+        VerificationResult.objects.filter(declaration=decl, current=True).update(current=False)
+    decl.stored_results = VerificationResult.objects.bulk_create(
         [
             VerificationResult(declaration=decl, rule=f.rule, passed=f.passed, reason=f.reason[:300], checked_at=now)
             for f in findings
@@ -255,7 +304,7 @@ def _store_results(decl: Declaration, findings: list[rules.Finding]) -> None:
 
 def _confirm_residence(decl: Declaration) -> None:
     Residency.objects.filter(declaration=decl, cancelled=False).update(confirmed=True)
-    person_ids = list(decl.members.values_list("person_id", flat=True))
+    person_ids = [m.person_id for m in rules.members_of(decl)]
     Person.objects.filter(pk__in=person_ids).update(division_id=decl.division_id)
     residence_events.publish_verified(decl)
 
@@ -274,10 +323,12 @@ def _publish_findings(decl: Declaration, findings: list[rules.Finding]) -> None:
     decl.reported = reported
 
 
-def run_verification(decl: Declaration) -> list[rules.Finding]:
+def run_verification(
+    decl: Declaration, active: dict[str, dict[str, Any]] | None = None, *, fresh: bool = False
+) -> list[rules.Finding]:
     """Evaluate every enabled rule, store the results and move the declaration to its next status."""
-    findings = rules.evaluate(decl)
-    _store_results(decl, findings)
+    findings = rules.evaluate(decl, active)
+    _store_results(decl, findings, fresh=fresh)
     on_time = next((f for f in findings if f.rule == RuleCode.ON_TIME), None)
     decl.days_late = int(on_time.data.get("days_late", 0)) if on_time else 0
     failed = [f for f in findings if not f.passed]
@@ -305,6 +356,7 @@ def _is_owner(user: Any, decl: Declaration) -> bool:
 
 
 @transaction.atomic
+@audit.deferred()
 def do_confirm_declaration(decl: Declaration, *, acting_user: Any) -> Declaration:
     """The landlord confirms a tenant lives there; the rules run again and decide verified or flagged."""
     decl = _lock(decl)
@@ -344,6 +396,7 @@ def _status_before_supersede(prev: Declaration) -> str:
 
 
 @transaction.atomic
+@audit.deferred()
 def do_landlord_reject(decl: Declaration, reason: str, *, acting_user: Any) -> Declaration:
     """The landlord says the tenant does not live there (or the data is wrong)."""
     if not reason.strip():
@@ -369,6 +422,7 @@ def do_landlord_reject(decl: Declaration, reason: str, *, acting_user: Any) -> D
 
 
 @transaction.atomic
+@audit.deferred()
 def do_decide(
     decl: Declaration,
     decision: str,
@@ -446,6 +500,7 @@ def _apply_corrections(decl: Declaration, corrections: dict[str, Any]) -> list[r
 
 
 @transaction.atomic
+@audit.deferred()
 def do_check_out(decl: Declaration, move_out: datetime.date, *, acting_user: Any) -> Declaration:
     """Record that the declared people moved out (tenant via the code, or the landlord)."""
     decl = _lock(decl)

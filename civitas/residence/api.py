@@ -6,16 +6,17 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from civitas.accounts.choices import Role
 from civitas.people.actions import PersonInput
 from civitas.places.access import access_division
 from civitas.places.models import Room
-from civitas.residence import actions, qr
+from civitas.residence import actions, intake, qr
 from civitas.residence.access import (
     COUNT_ROLES,
     access_code,
@@ -33,7 +34,7 @@ from civitas.residence.bulk import do_import_batch
 from civitas.residence.choices import DeclarationSource, Relation
 from civitas.residence.counts import counts_by_township
 from civitas.residence.filters import DeclarationFilter
-from civitas.residence.models import Declaration
+from civitas.residence.models import CheckinSubmission, Declaration
 from civitas.residence.occupancy import room_loads
 
 router = Router(tags=["residence"])
@@ -262,7 +263,7 @@ def _declaring_source(request: HttpRequest, room_id: int) -> str:
     user = request.user
     source = DECLARING_ROLES.get(role_of(user) or "")
     if source is None:
-        raise PermissionDenied("Your role may not file declarations.")
+        raise PermissionDenied(_("Your role may not file declarations."))
     if source == DeclarationSource.OFFICER:
         get_object_or_404(Room.objects.in_scope(getattr(user, "scope_code", None)), pk=room_id)
     return source
@@ -276,22 +277,78 @@ def list_declarations(
     return list(_with_details(qs)[offset : offset + min(limit, 500)])
 
 
+class SubmissionAccepted(Schema):
+    submission_id: int
+    status: str
+    status_url: str
+
+
+class SubmissionOut(Schema):
+    submission_id: int
+    status: str
+    status_url: str
+    received_at: datetime.datetime
+    processed_at: datetime.datetime | None
+    declaration: DeclarationOut | None
+    errors: list[RowError]
+
+
+def _status_url(sub: Any) -> str:
+    return f"/api/residence/submissions/{sub.pk}"
+
+
 @router.post(
     "/declarations",
-    response={201: DeclarationOut, 200: DeclarationOut},
+    response={201: DeclarationOut, 200: DeclarationOut, 202: SubmissionAccepted},
     summary="File a declaration (landlord, hotel system or officer); idempotent",
+    description=(
+        "With the header `Prefer: respond-async` (RFC 7240) the declaration is checked for everything that "
+        "needs no register look-up (documents, phones, dates, purpose, room), stored once per client and "
+        "`Idempotency-Key` (header or `idempotency_key`; else declarant, room and move-in date) and answered "
+        "202 with the URL of its status (`GET /api/residence/submissions/{id}`); a worker files it."
+    ),
 )
-def create_declaration(request: HttpRequest, payload: DeclarationIn) -> Any:
+def create_declaration(request: HttpRequest, payload: DeclarationIn, response: HttpResponse) -> Any:
     data = _input(payload, _declaring_source(request, payload.room_id))
+    if intake.prefers_async(request.headers.get("Prefer", "")):
+        key = intake.submission_key(request.headers.get("Idempotency-Key") or payload.idempotency_key, data)
+        body = payload.model_dump(mode="json")
+        sub, _created = intake.do_receive(body, data, key=key, acting_user=request.user)
+        response["Location"] = _status_url(sub)
+        response["Preference-Applied"] = "respond-async"
+        return Status(202, {"submission_id": sub.pk, "status": sub.status, "status_url": _status_url(sub)})
     decl = actions.do_declare(data, acting_user=request.user)
-    return Status(200 if data.replayed else 201, _with_details(Declaration.objects.filter(pk=decl.pk)).get())
+    if not data.replayed:  # do_declare keeps what it wrote (members with their people, results) on decl
+        return Status(201, decl)
+    return Status(200, _with_details(Declaration.objects.filter(pk=decl.pk)).get())
+
+
+@router.get(
+    "/submissions/{int:pk}",
+    response=SubmissionOut,
+    summary="An asynchronous submission: received, processed (with its declaration) or rejected (with errors)",
+)
+def get_submission(request: HttpRequest, pk: int) -> Any:
+    sub = get_object_or_404(CheckinSubmission.objects.filter(client_id=request.user.pk), pk=pk)
+    decl = None
+    if sub.declaration_id:
+        decl = _with_details(Declaration.objects.filter(pk=sub.declaration_id)).first()
+    return {
+        "submission_id": sub.pk,
+        "status": sub.status,
+        "status_url": _status_url(sub),
+        "received_at": sub.received_at,
+        "processed_at": sub.processed_at,
+        "declaration": decl,
+        "errors": sub.error or [],
+    }
 
 
 @router.post("/import", response=BatchOut, summary="Bulk import: all-or-nothing per batch, resumable by batch id")
 def import_batch(request: HttpRequest, payload: BatchIn) -> Any:
     source = DECLARING_ROLES.get(role_of(request.user) or "")
     if source is None:
-        raise PermissionDenied("Your role may not file declarations.")
+        raise PermissionDenied(_("Your role may not file declarations."))
     if source == DeclarationSource.OFFICER:
         in_scope = set(
             Room.objects.in_scope(getattr(request.user, "scope_code", None) or "")
@@ -299,7 +356,7 @@ def import_batch(request: HttpRequest, payload: BatchIn) -> Any:
             .values_list("pk", flat=True)
         )
         outside = [
-            {"row": i, "errors": [{"field": "room_id", "message": "Not in your jurisdiction."}]}
+            {"row": i, "errors": [{"field": "room_id", "message": str(_("Not in your jurisdiction."))}]}
             for i, r in enumerate(payload.rows)
             if r.room_id not in in_scope
         ]
@@ -324,7 +381,7 @@ def get_declaration(request: HttpRequest, pk: int) -> Any:
 
 def _landlord_decl(request: HttpRequest, pk: int) -> Declaration:
     if not is_landlord(request.user):
-        raise PermissionDenied("Only the landlord confirms or rejects.")
+        raise PermissionDenied(_("Only the landlord confirms or rejects."))
     return access_declaration(request.user, pk)
 
 
@@ -347,7 +404,7 @@ def landlord_reject(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
 )
 def decide(request: HttpRequest, pk: int, payload: DecideIn) -> Any:
     if not is_officer(request.user):
-        raise PermissionDenied("Only officers decide.")
+        raise PermissionDenied(_("Only officers decide."))
     decl = access_declaration(request.user, pk)
     corrections = {
         k: v
@@ -365,7 +422,7 @@ def decide(request: HttpRequest, pk: int, payload: DecideIn) -> Any:
 @router.post("/declarations/{int:pk}/check-out", response=DeclarationOut, summary="Record a move-out")
 def check_out(request: HttpRequest, pk: int, payload: MoveOutIn) -> Any:
     if not (is_landlord(request.user) or is_officer(request.user)):
-        raise PermissionDenied("Only the landlord or an officer records a move-out.")
+        raise PermissionDenied(_("Only the landlord or an officer records a move-out."))
     actions.do_check_out(access_declaration(request.user, pk), payload.move_out, acting_user=request.user)
     return _with_details(Declaration.objects.filter(pk=pk)).get()
 
@@ -377,7 +434,7 @@ def check_out(request: HttpRequest, pk: int, payload: MoveOutIn) -> Any:
 )
 def change_room(request: HttpRequest, pk: int, payload: ChangeIn) -> Any:
     if not is_landlord(request.user):
-        raise PermissionDenied("Only the landlord records a change of room.")
+        raise PermissionDenied(_("Only the landlord records a change of room."))
     decl = access_declaration(request.user, pk)
     get_object_or_404(decl.property.rooms, pk=payload.room_id)
     new = actions.do_change_room(
@@ -406,7 +463,7 @@ def residents(
     offset: int = 0,
 ) -> Any:
     if not is_officer(request.user):
-        raise PermissionDenied("Only officers list residents.")
+        raise PermissionDenied(_("Only officers list residents."))
     div = access_division(request.user, division or getattr(request.user, "scope_code", None) or "")
     qs = residencies_visible_to(request.user).filter(division__code__startswith=div.code)
     qs = qs.on(on) if on else qs.current()
@@ -416,7 +473,7 @@ def residents(
 @router.get("/counts", response=list[CountOut], summary="Declarations by township for a day or a week")
 def counts(request: HttpRequest, day: datetime.date | None = None, period: str = "day") -> Any:
     if role_of(request.user) not in COUNT_ROLES:
-        raise PermissionDenied("Your role has no counts.")
+        raise PermissionDenied(_("Your role has no counts."))
     day = day or timezone.localdate()
     since = day - datetime.timedelta(days=6) if period == "week" else day
     return counts_by_township(Declaration.objects.in_scope(getattr(request.user, "scope_code", None) or ""), since, day)
@@ -464,7 +521,7 @@ def revoke_code(request: HttpRequest, pk: int) -> Any:
 @router.get("/watch-list", response=list[WatchOut], summary="Watch-list entries (police)")
 def watch_list(request: HttpRequest) -> Any:
     if role_of(request.user) not in (Role.POLICE, Role.CITY_ADMIN):
-        raise PermissionDenied("Only the police see the watch list.")
+        raise PermissionDenied(_("Only the police see the watch list."))
     return list(watch_list_visible_to(request.user).filter(active=True).order_by("-added_at")[:500])
 
 
@@ -572,13 +629,13 @@ def checkin_declare(request: HttpRequest, token: str, payload: TenantDeclaration
             )
     allowed = {code.room_id} if code.room_id else set(code.property.rooms.values_list("pk", flat=True))
     if payload.room_id not in allowed:
-        raise ValidationError({"room_id": ["Choose a room of this property."]})
+        raise ValidationError({"room_id": [_("Choose a room of this property.")]})
     try:
         phone = normalise_phone(payload.phone)
     except DocumentError as exc:
         raise ValidationError({"phone": [exc.message]}) from exc
     if not phone_codes.check_code(payload.challenge_id, phone, payload.code):
-        raise ValidationError({"code": ["The code is wrong or has expired."]})
+        raise ValidationError({"code": [_("The code is wrong or has expired.")]})
     data = _input(payload, DeclarationSource.TENANT_QR)
     data.phone_verified = True
     data.members[0].person.phone = phone  # type: ignore[union-attr]

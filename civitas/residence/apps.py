@@ -8,9 +8,16 @@ class ResidenceConfig(AppConfig):
     verbose_name = _("Residence registration")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from civitas.accounts.choices import Role
         from civitas.core import extensions, navigation
         from civitas.residence import panels
+        from civitas.residence.models import VerificationRule
+        from civitas.residence.rules import forget_rules
+
+        post_save.connect(forget_rules, sender=VerificationRule, dispatch_uid="residence-forget-rules")
+        post_delete.connect(forget_rules, sender=VerificationRule, dispatch_uid="residence-forget-rules-del")
 
         officers: set[str] = {Role.CITY_ADMIN, Role.POLICE, Role.GRID_WORKER}
         navigation.register(_("Landlord workbench"), "residence:workbench", roles={str(Role.LANDLORD)}, order=20)

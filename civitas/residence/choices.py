@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DeclarationStatus(models.TextChoices):
@@ -57,7 +58,7 @@ class Relation(models.TextChoices):
     SELF = "self", _("declarant")
     SPOUSE = "spouse", _("spouse")
     CHILD = "child", _("child")
-    PARENT = "parent", _("parent")
+    PARENT = "parent", pgettext_lazy("relation", "parent")
     RELATIVE = "relative", _("other relative")
 
 
@@ -85,3 +86,11 @@ RULE_DEFAULTS: dict[str, dict[str, object]] = {
     RuleCode.NOT_WATCH_LISTED: {},
     RuleCode.LANDLORD_OWNS_PROPERTY: {},
 }
+
+
+class SubmissionStatus(models.TextChoices):
+    """An asynchronous check-in submission (`Prefer: respond-async`): received, then processed or rejected."""
+
+    RECEIVED = "received", pgettext_lazy("submission", "received")
+    PROCESSED = "processed", pgettext_lazy("submission", "processed")
+    REJECTED = "rejected", pgettext_lazy("submission", "rejected")

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy, ngettext_lazy
+
 from civitas.core import events
 from civitas.core.models import DomainEvent
 from civitas.residence.models import Declaration
@@ -42,12 +46,30 @@ def credit(decl: Declaration, rule: str, note: str) -> dict[str, Any]:
     }
 
 
+def _note(message: Any, **params: Any) -> str:
+    """A credit note, stored with the ledger entry as its evidence: in the site's language (Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message).format(**params)
+
+
+def _person_ids(decl: Declaration) -> list[int]:
+    cached = getattr(decl, "checked_members", None)  # set by do_declare on the declaration it just wrote
+    if cached is not None:
+        return [m.person_id for m in cached]
+    return list(decl.members.order_by("id").values_list("person_id", flat=True))
+
+
 def declarant_id(decl: Declaration) -> int:
-    return decl.members.order_by("id").values_list("person_id", flat=True)[0]
+    return _person_ids(decl)[0]
 
 
 def _landlord_subject(decl: Declaration) -> tuple[str, int]:
     return ("landlord", decl.property.landlord_id)
+
+
+def verified_payload(decl: Declaration, pid: int) -> dict[str, Any]:
+    """(The payload builders are shared with the bulk import, which publishes with `events.emit_many`.)"""
+    return {**_base(decl, pid), "move_in": decl.move_in.isoformat()}
 
 
 def publish_verified(decl: Declaration) -> list[DomainEvent]:
@@ -56,9 +78,9 @@ def publish_verified(decl: Declaration) -> list[DomainEvent]:
             VERIFIED,
             subject=("person", pid),
             division_code=decl.division_id,
-            payload={**_base(decl, pid), "move_in": decl.move_in.isoformat()},
+            payload=verified_payload(decl, pid),
         )
-        for pid in decl.members.order_by("id").values_list("person_id", flat=True)
+        for pid in _person_ids(decl)
     ]
 
 
@@ -68,32 +90,60 @@ def publish_rejected(decl: Declaration, *, false_information: bool) -> DomainEve
         payload["credit"] = credit(
             decl,
             "false_information",
-            f"Declaration {decl.number} confirmed by the landlord was rejected as false.",
+            _note(
+                gettext_lazy("Declaration {number} confirmed by the landlord was rejected as false."),
+                number=decl.number,
+            ),
         )
     return events.emit(REJECTED, subject=_landlord_subject(decl), division_code=decl.division_id, payload=payload)
 
 
-def publish_late(decl: Declaration, days_late: int, limit: str) -> DomainEvent:
-    payload = {
+def late_payload(decl: Declaration, days_late: int, limit: str) -> dict[str, Any]:
+    return {
         **_base(decl, declarant_id(decl)),
         "days_late": days_late,
         "limit": limit,
-        "credit": credit(decl, "tenant_late", f"Tenant declared {days_late} day(s) late ({decl.number})."),
+        "credit": credit(
+            decl,
+            "tenant_late",
+            _note(
+                ngettext_lazy(
+                    "Tenant declared {days} day late ({number}).",
+                    "Tenant declared {days} days late ({number}).",
+                    days_late,
+                ),
+                days=days_late,
+                number=decl.number,
+            ),
+        ),
     }
+
+
+def publish_late(decl: Declaration, days_late: int, limit: str) -> DomainEvent:
+    payload = late_payload(decl, days_late, limit)
     return events.emit(LATE, subject=_landlord_subject(decl), division_code=decl.division_id, payload=payload)
 
 
-def publish_over_capacity(decl: Declaration, capacity: int, occupants: int) -> DomainEvent:
-    payload = {
+def over_capacity_payload(decl: Declaration, capacity: int, occupants: int) -> dict[str, Any]:
+    return {
         **_base(decl, declarant_id(decl)),
         "capacity": capacity,
         "occupants": occupants,
         "credit": credit(
             decl,
             "group_renting",
-            f"Room {decl.room.number}: {occupants} people for a capacity of {capacity}.",
+            _note(
+                gettext_lazy("Room {room}: {occupants} people for a capacity of {capacity}."),
+                room=decl.room.number,
+                occupants=occupants,
+                capacity=capacity,
+            ),
         ),
     }
+
+
+def publish_over_capacity(decl: Declaration, capacity: int, occupants: int) -> DomainEvent:
+    payload = over_capacity_payload(decl, capacity, occupants)
     return events.emit(OVER_CAPACITY, subject=_landlord_subject(decl), division_code=decl.division_id, payload=payload)
 
 

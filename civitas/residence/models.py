@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.places.models import ScopedQuerySet
 from civitas.residence.choices import (
@@ -26,6 +27,8 @@ from civitas.residence.choices import (
     DeclarationStatus,
     Purpose,
     Relation,
+    RuleCode,
+    SubmissionStatus,
 )
 
 
@@ -95,12 +98,12 @@ class Declaration(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=DeclarationSource.choices)
     move_in = models.DateField(_("moved in on"))
     arrived_at = models.DateTimeField(
-        _("arrived"),
+        pgettext_lazy("residence", "arrived"),
         null=True,
         blank=True,
         help_text=_("Arrival in Yiwu; defaults to the end of the move-in day."),
     )
-    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    purpose = models.CharField(pgettext_lazy("stay", "purpose"), max_length=10, choices=Purpose.choices)
     employer = models.CharField(_("employer or school"), max_length=120, blank=True)
     phone_verified = models.BooleanField(_("phone verified by one-time code"), default=False)
     declared_at = models.DateTimeField(_("declared"))
@@ -142,6 +145,10 @@ class Declaration(models.Model):
     reported = models.JSONField(_("events published"), default=dict, blank=True)
 
     objects = DeclarationQuerySet.as_manager()
+    # Not stored: what `do_declare` has just written, kept on the instance so the rules, the events and the
+    # receipt do not read it back (see rules.members_of).
+    checked_members: list[DeclarationMember] | None = None
+    stored_results: list[VerificationResult] | None = None
 
     class Meta:
         verbose_name = _("residence declaration")
@@ -290,6 +297,10 @@ class VerificationResult(models.Model):
     def __str__(self) -> str:
         return f"{self.rule}: {'ok' if self.passed else 'flag'}"
 
+    @property
+    def rule_label(self) -> str:
+        return str(RuleCode(self.rule).label) if self.rule in RuleCode.values else self.rule
+
 
 class WatchListEntry(models.Model):
     """A person an officer watches, held only as the blind index of their document number."""
@@ -350,7 +361,7 @@ class ImportBatch(models.Model):
     )
     received_at = models.DateTimeField(_("received"))
     rows = models.PositiveIntegerField(_("rows"))
-    accepted = models.BooleanField(_("accepted"))
+    accepted = models.BooleanField(pgettext_lazy("import batch", "accepted"))
     outcome = models.JSONField(_("outcome"), default=dict)
 
     class Meta:
@@ -360,3 +371,45 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.batch_id
+
+
+class CheckinSubmission(models.Model):
+    """A machine client's check-in accepted asynchronously (`Prefer: respond-async`): checked for what can
+    fail fast, stored once per client and key (`payload_enc`: the request body, AES-GCM encrypted, since it
+    carries identity numbers), then filed by the intake worker through the same action as a synchronous
+    check-in (`civitas.residence.intake`)."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("client"), on_delete=models.PROTECT, related_name="+"
+    )
+    key = models.CharField(_("idempotency key"), max_length=80)
+    source = models.CharField(_("source"), max_length=20)
+    payload_enc = models.TextField(_("payload (encrypted)"))
+    received_at = models.DateTimeField(_("received"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED
+    )
+    declaration = models.ForeignKey(
+        Declaration,
+        verbose_name=_("declaration"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    error = models.JSONField(_("errors"), default=list, blank=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in submission")
+        verbose_name_plural = _("check-in submissions")
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="checkin_submission_once_per_client")]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(status="received"), name="checkin_submission_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"submission {self.pk}"

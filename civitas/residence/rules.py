@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civitas.accounts.choices import Role
@@ -21,7 +23,7 @@ from civitas.documents.errors import LOCAL_TZ
 from civitas.people.choices import DocumentKind
 from civitas.people.models import Person
 from civitas.residence.choices import RULE_DEFAULTS, RuleCode
-from civitas.residence.models import Declaration, Residency, VerificationRule, WatchListEntry
+from civitas.residence.models import Declaration, DeclarationMember, Residency, VerificationRule, WatchListEntry
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,22 @@ def arrival_moment(decl: Declaration) -> datetime.datetime:
     return datetime.datetime.combine(decl.move_in, datetime.time(23, 59), tzinfo=LOCAL_TZ)
 
 
+# The rule rows are read once per process and kept for RULE_CACHE_SECONDS: saving or deleting a
+# VerificationRule clears this process's copy at once (signals in apps.py); other server processes pick the
+# change up within RULE_CACHE_SECONDS. (A bulk `.update()` bypasses the signals: call `forget_rules()`.)
+RULE_CACHE_SECONDS = 30.0
+_rule_cache: list[Any] = []  # [(expires at, {code: params})] or empty
+
+
+def forget_rules(**_kwargs: Any) -> None:
+    _rule_cache.clear()
+
+
 def active_rules() -> dict[str, dict[str, Any]]:
     """Enabled rules and their parameters (defaults filled in for keys a row leaves out)."""
+    now = time.monotonic()
+    if _rule_cache and _rule_cache[0][0] > now:
+        return {code: dict(params) for code, params in _rule_cache[0][1].items()}
     rows = {r.code: r for r in VerificationRule.objects.all()}
     out: dict[str, dict[str, Any]] = {}
     for code, defaults in RULE_DEFAULTS.items():
@@ -56,17 +72,32 @@ def active_rules() -> dict[str, dict[str, Any]]:
         if row is not None and not row.enabled:
             continue
         out[code] = {**defaults, **(row.parameters if row else {})}
-    return out
+    _rule_cache[:] = [(now + RULE_CACHE_SECONDS, out)]
+    return {code: dict(params) for code, params in out.items()}
+
+
+def members_of(decl: Declaration) -> list[DeclarationMember]:
+    """The declared people in order, each with its person loaded: the copy `do_declare` keeps on the
+    declaration it has just written (`decl.checked_members`), else one query."""
+    cached = getattr(decl, "checked_members", None)
+    if cached is not None:
+        return list(cached)
+    return list(decl.members.select_related("person").order_by("id"))
 
 
 def _people(decl: Declaration) -> list[tuple[Person, datetime.date | None]]:
-    return [(m.person, m.visa_expiry) for m in decl.members.select_related("person").order_by("id")]
+    return [(m.person, m.visa_expiry) for m in members_of(decl)]
 
 
 def check_document_valid(decl: Declaration, params: dict[str, Any]) -> Finding:
+    return document_finding(decl, _people(decl))
+
+
+def document_finding(decl: Declaration, people: list[tuple[Person, datetime.date | None]]) -> Finding:
+    """The document rule on given (person, visa expiry) pairs (pure: shared by the bulk import)."""
     today = timezone.localdate()
     problems: list[str] = []
-    for person, visa_expiry in _people(decl):
+    for person, visa_expiry in people:
         if person.doc_kind in (DocumentKind.PASSPORT, DocumentKind.TRAVEL_DOCUMENT):
             if person.doc_expiry is None:
                 problems.append(
@@ -126,7 +157,7 @@ def check_on_time(decl: Declaration, params: dict[str, Any]) -> Finding:
 
 
 def check_not_resident_elsewhere(decl: Declaration, params: dict[str, Any]) -> Finding:
-    person_ids = list(decl.members.values_list("person_id", flat=True))
+    person_ids = [m.person_id for m in members_of(decl)]
     others = (
         Residency.objects.current()
         .filter(person_id__in=person_ids)
@@ -135,13 +166,18 @@ def check_not_resident_elsewhere(decl: Declaration, params: dict[str, Any]) -> F
         .exclude(property_id=decl.property_id, room_id=decl.room_id)
         .select_related("person", "property__building", "room")
     )
+    return resident_elsewhere_finding(others[:5])
+
+
+def resident_elsewhere_finding(others: Iterable[Residency]) -> Finding:
+    """The resident-elsewhere rule on the clashing current residencies (pure: shared by the bulk import)."""
     clashes = [
         str(
             _("{name} is already resident at {address} room {room} since {date}.").format(
                 name=r.person.display_name(), address=r.property, room=r.room.number, date=r.start.isoformat()
             )
         )
-        for r in others[:5]
+        for r in list(others)[:5]
     ]
     if clashes:
         return Finding(RuleCode.NOT_RESIDENT_ELSEWHERE, False, " ".join(clashes))
@@ -164,6 +200,11 @@ def check_within_capacity(decl: Declaration, params: dict[str, Any]) -> Finding:
         .filter(room_id=decl.room_id, counted=True, declaration_id__lte=decl.pk)
         .values_list("declaration_id", flat=True)
     )
+    return capacity_finding(decl, occupants, params)
+
+
+def capacity_finding(decl: Declaration, occupants: list[int], params: dict[str, Any]) -> Finding:
+    """The capacity rule on the declaration ids of the room's counted occupants (pure: shared by bulk import)."""
     one_family = len(set(occupants)) <= 1
     limit = room_limit(decl, params, one_family=one_family)
     data = {"capacity": limit, "occupants": len(occupants)}
@@ -188,8 +229,13 @@ def check_within_capacity(decl: Declaration, params: dict[str, Any]) -> Finding:
 
 
 def check_not_watch_listed(decl: Declaration, params: dict[str, Any]) -> Finding:
-    indexes = list(decl.members.values_list("person__doc_index", flat=True))
+    indexes = [m.person.doc_index for m in members_of(decl)]
     hits = list(WatchListEntry.objects.filter(doc_index__in=indexes, active=True).values_list("pk", flat=True))
+    return watch_list_finding(hits)
+
+
+def watch_list_finding(hits: list[int]) -> Finding:
+    """The watch-list rule on the matching entry ids (pure: shared by the bulk import)."""
     if hits:
         reason = _("A declared person matches watch-list entry {ids}; check with the police.").format(
             ids=", ".join(f"#{pk}" for pk in hits)
@@ -218,4 +264,5 @@ CHECKS: dict[str, Callable[[Declaration, dict[str, Any]], Finding]] = {
 
 def evaluate(decl: Declaration, rules: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
     rules = active_rules() if rules is None else rules
-    return [CHECKS[code](decl, params) for code, params in rules.items() if code in CHECKS]
+    with translation.override(settings.LANGUAGE_CODE):  # reasons are stored: in the site's language
+        return [CHECKS[code](decl, params) for code, params in rules.items() if code in CHECKS]

@@ -44,6 +44,19 @@ def _row(p, **over):
     }
 
 
+def _sub(p):
+    """A landlord's asynchronous check-in submission (Prefer: respond-async), stored but not yet filed."""
+    if "submission" not in p:
+        from civitas.residence import intake
+        from civitas.residence.api import DeclarationIn, _input
+
+        payload = DeclarationIn(**_row(p))
+        data = _input(payload, "landlord")
+        body = payload.model_dump(mode="json")
+        p["submission"], _created = intake.do_receive(body, data, key="matrix", acting_user=p["landlord"])
+    return p["submission"]
+
+
 CASES = [
     # Tenant pages: public.
     Case("checkin form", lambda p: f"/residence/c/{_token(p)}/", EVERYONE),
@@ -174,6 +187,8 @@ CASES = [
         content_type="application/json",
         data=lambda p: {"batch_id": "m1", "rows": [_row(p)]},
     ),
+    # Only the client that sent an asynchronous submission sees it (the POST is "api declare" with a header).
+    Case("api submission", lambda p: f"/api/residence/submissions/{_sub(p).pk}", {"landlord": 200}),
     Case(
         "api declaration",
         lambda p: f"/api/residence/declarations/{_o(p)['pending'].pk}",

@@ -20,8 +20,8 @@ def test_a_declaration_and_its_confirmation_stay_within_a_query_budget(personas)
         decl = declare(rooms(personas)[1], chinese("预算"))
     with CaptureQueriesContext(connection) as q2:
         actions.do_confirm_declaration(decl, acting_user=personas["landlord"])
-    assert len(q1) <= 45, [q["sql"][:90] for q in q1]
-    assert len(q2) <= 40, [q["sql"][:90] for q in q2]
+    assert len(q1) <= 24, [q["sql"][:90] for q in q1]
+    assert len(q2) <= 24, [q["sql"][:90] for q in q2]
 
 
 @pytest.mark.parametrize("url", ["/residence/declarations/", "/residence/review/", "/residence/residents/"])

@@ -34,3 +34,23 @@ def test_every_tenant_gets_a_realistic_history(capsys):
     assert residence_periods(some_tenant)[-1].end is None
     with capsys.disabled():
         print(f"\nresidence populate: {took:.1f}s for {len(ctx.tenant_rooms)} tenants, {statuses}")
+
+
+def test_a_large_city_gets_its_history_from_set_based_sql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the large-city history is PostgreSQL SQL")
+    ctx = generate(seed=12, residents=1200, populate_apps=False, log=lambda m: None)
+    ctx.large = True  # as for > 200,000 residents, on a city small enough for a test
+    synthetic.populate(ctx)
+    decls = Declaration.objects.all()
+    assert decls.count() > 500
+    assert not decls.annotate(n=Count("members")).exclude(n=1).exists()
+    assert not decls.annotate(n=Count("results")).exclude(n=6).exists()
+    current = Residency.objects.current()
+    assert current.count() == decls.filter(status=DeclarationStatus.VERIFIED).count()
+    assert len(set(current.values_list("person_id", flat=True))) == current.count()  # one home each
+    earlier = decls.filter(status=DeclarationStatus.CHECKED_OUT).first()
+    assert earlier is not None and earlier.move_out is not None and earlier.move_out >= earlier.move_in
+    assert residence_periods(earlier.members.get().person_id)

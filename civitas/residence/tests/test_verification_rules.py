@@ -114,13 +114,15 @@ def test_capacity_counts_beds_area_and_adults_but_not_young_children_and_allows_
 
 
 def test_rule_parameters_are_data(personas):
-    VerificationRule.objects.filter(code=RuleCode.WITHIN_CAPACITY).update(
-        parameters={"min_m2_per_person": 4, "max_adults_per_room": 3, "child_age": 12}
-    )
+    capacity = VerificationRule.objects.get(code=RuleCode.WITHIN_CAPACITY)
+    capacity.parameters = {"min_m2_per_person": 4, "max_adults_per_room": 3, "child_age": 12}
+    capacity.save()  # saving clears the per-process rule cache
     room = Room.objects.create(property=personas["property"], number="601", area_m2=Decimal("12"), beds=3)
     decls = [by_landlord(personas, room, chinese(n)) for n in "ABC"]
     assert all(result(d, RuleCode.WITHIN_CAPACITY).passed for d in decls)
-    VerificationRule.objects.filter(code=RuleCode.ON_TIME).update(enabled=False)
+    on_time = VerificationRule.objects.get(code=RuleCode.ON_TIME)
+    on_time.enabled = False
+    on_time.save()
     late = by_landlord(
         personas,
         rooms(personas)[0],

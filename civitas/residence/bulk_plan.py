@@ -1,0 +1,620 @@
+"""The set-based path of the bulk import: a batch validated and verified in memory, written with bulk inserts.
+
+It replays, row by row and in order, what `actions.do_declare` does for each row of a batch inside one
+transaction — idempotency key, `validate_input`, the room, `validated_person_fields` per member (a known
+document returns the known person, a new one is registered once), a retry of the same declarant, room and
+move-in date, then every enabled rule — but against in-memory state: what the database held when the batch
+started (read with one query per kind) plus what the earlier rows of the batch added. The rule verdicts come
+from the same functions in `rules.py` the single check-in calls. A rejected row leaves no trace for later
+rows, as the per-row path's savepoint does. Nothing is written unless every row passes validation.
+
+Concurrency: the batch's rooms are locked (`SELECT ... FOR UPDATE`, in id order, as every single check-in
+locks its room) before occupancy is read, so capacity holds between concurrent batches and check-ins.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core import events
+from civitas.core.models import DomainEvent
+from civitas.people.actions import validated_person_fields
+from civitas.people.models import Person
+from civitas.places.choices import PropertyStatus
+from civitas.places.models import Room
+from civitas.residence import events as residence_events
+from civitas.residence import rules
+from civitas.residence.actions import GUARDIAN_AGE, NUMBER_ALPHABET, DeclarationInput, validate_input
+from civitas.residence.bulk import errors_of, outcome_of, record_batch, row_key, store_outcome
+from civitas.residence.choices import OCCUPYING, DeclarationSource, DeclarationStatus, RuleCode
+from civitas.residence.models import (
+    Declaration,
+    DeclarationMember,
+    Residency,
+    VerificationResult,
+    WatchListEntry,
+)
+
+PersonKey = tuple[str, str]  # (doc_index, doc_country): how a document is recognised
+CHUNK = 2000
+
+
+def _chunks(values: list[Any]) -> Iterable[list[Any]]:
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
+
+
+@dataclass
+class _Planned:
+    """One row that will become a new declaration."""
+
+    row: int
+    decl: Declaration
+    people: list[Person]
+    visas: list[datetime.date | None]
+    relations: list[str]
+    counted: list[bool]  # per person: counts towards the room's capacity
+    findings: list[rules.Finding] = field(default_factory=list)
+    confirmed: bool = False  # verified: the residencies are confirmed
+
+
+@dataclass
+class _Known:
+    """What the database held when the batch started, read with one query per kind."""
+
+    keyed: dict[str, Declaration]
+    rooms: dict[int, Room]
+    persons: dict[PersonKey, Person]
+    current: dict[int, list[Residency]]  # person id -> current residencies
+    occupants: dict[int, list[int]]  # room id -> declaration ids of counted current residents
+    declared: dict[tuple[int, int, datetime.date], Declaration]  # (person, room, move-in) -> first occupying
+    watch: dict[str, list[int]]  # doc_index -> active watch-list entry ids
+
+
+def _validated(rows: list[DeclarationInput]) -> list[tuple[dict[str, list[Any]], list[dict[str, Any] | None]]]:
+    """Pure checks of every row, in the per-row path's order: input, then each member's document."""
+    out = []
+    for row in rows:
+        try:
+            validate_input(row)
+            input_errors: dict[str, list[Any]] = {}
+        except ValidationError as exc:
+            input_errors = exc.message_dict
+        fields: list[dict[str, Any] | None] = []
+        if not input_errors:
+            for m in row.members:
+                try:
+                    fields.append(validated_person_fields(m.person) if m.person is not None else None)
+                except ValidationError as exc:
+                    fields.append({"__errors__": exc.message_dict})
+        out.append((input_errors, fields))
+    return out
+
+
+def _read_known(rows: list[DeclarationInput], keys: list[str], fields: list[list[dict[str, Any] | None]]) -> _Known:
+    keyed: dict[str, Declaration] = {}
+    for part in _chunks(sorted(set(keys))):
+        keyed.update({d.idempotency_key or "": d for d in Declaration.objects.filter(idempotency_key__in=part)})
+    # Lock the rooms in id order, as each single check-in locks its room, before reading their occupancy.
+    room_ids = sorted({r.room_id for r in rows})
+    rooms = {
+        r.pk: r
+        for r in Room.objects.select_for_update(of=("self",))
+        .select_related("property__building")
+        .filter(pk__in=room_ids)
+        .order_by("pk")
+    }
+    wanted = {(f["doc_index"], f["doc_country"]) for row in fields for f in row if f and "__errors__" not in f}
+    by_index: dict[str, list[str]] = defaultdict(list)
+    for index, country in wanted:
+        by_index[index].append(country)
+    persons: dict[PersonKey, Person] = {}
+    for part in _chunks(sorted(by_index)):
+        for p in Person.objects.filter(doc_index__in=part):
+            if p.doc_country in by_index[p.doc_index]:
+                persons[(p.doc_index, p.doc_country)] = p
+    by_pk = {p.pk: p for p in persons.values()}
+    person_ids = sorted(by_pk)
+    current: dict[int, list[Residency]] = defaultdict(list)
+    declared: dict[tuple[int, int, datetime.date], Declaration] = {}
+    for part in _chunks(person_ids):
+        for res in (
+            Residency.objects.current()
+            .filter(person_id__in=part)
+            .select_related("property__building", "room")
+            .order_by("start", "id")
+        ):
+            res.person = by_pk[res.person_id]
+            current[res.person_id].append(res)
+        members = (
+            DeclarationMember.objects.filter(
+                person_id__in=part, declaration__status__in=OCCUPYING, declaration__room_id__in=room_ids
+            )
+            .select_related("declaration")
+            .order_by("declaration_id")
+        )
+        for m in members:
+            d = m.declaration
+            declared.setdefault((m.person_id, d.room_id, d.move_in), d)
+    occupants: dict[int, list[int]] = defaultdict(list)
+    for part in _chunks(room_ids):
+        for room_id, decl_id in (
+            Residency.objects.current()
+            .filter(room_id__in=part, counted=True)
+            .order_by("declaration_id")
+            .values_list("room_id", "declaration_id")
+        ):
+            occupants[room_id].append(decl_id)
+    indexes = sorted({index for index, _country in wanted})
+    watch: dict[str, list[int]] = defaultdict(list)
+    for part in _chunks(indexes):
+        for pk, index in (
+            WatchListEntry.objects.filter(doc_index__in=part, active=True).order_by("pk").values_list("pk", "doc_index")
+        ):
+            watch[index].append(pk)
+    return _Known(keyed, rooms, persons, current, occupants, declared, watch)
+
+
+class _Batch:
+    """The in-memory state of the batch as its rows are replayed in order."""
+
+    def __init__(self, rows: list[DeclarationInput], batch_id: str, acting_user: Any) -> None:
+        self.rows, self.batch_id, self.user = rows, batch_id, acting_user
+        self.keys = [row_key(acting_user, batch_id, i, row) for i, row in enumerate(rows)]
+        self.rule_params = rules.active_rules()
+        self.child_age = int(self.rule_params.get(RuleCode.WITHIN_CAPACITY, {}).get("child_age", 12))
+        self.now = timezone.now()
+        self.authenticated = getattr(acting_user, "is_authenticated", False)
+        self.created: list[dict[str, Any]] = []
+        self.rejected: list[dict[str, Any]] = []
+        self.planned: list[_Planned] = []
+        self.new_persons: dict[PersonKey, Person] = {}
+        self.batch_keyed: dict[str, _Planned] = {}
+        self.batch_current: dict[int, list[tuple[_Planned, Person]]] = defaultdict(list)  # id(person) -> where
+        self.batch_occupants: dict[int, list[int]] = defaultdict(list)
+        self.batch_declared: dict[tuple[int, int, datetime.date], _Planned] = {}
+        self.numbers: set[str] = set()
+
+    # --- the steps of do_declare, in its order -----------------------------------------------------
+
+    def plan(self, known: _Known, checked: list[tuple[dict[str, list[Any]], list[dict[str, Any] | None]]]) -> None:
+        self.known = known
+        for i, (row, (input_errors, fields)) in enumerate(zip(self.rows, checked, strict=True)):
+            key = self.keys[i]
+            if key in self.batch_keyed:  # an earlier row of this batch used the key
+                self._replay(i, self.batch_keyed[key])
+                continue
+            if key in known.keyed:
+                self._replay(i, known.keyed[key])
+                continue
+            try:
+                if input_errors:
+                    raise ValidationError(input_errors)
+                room = known.rooms.get(row.room_id)
+                if room is None:
+                    raise ValidationError({"room": [_("Choose a room of this property.")]})
+                if room.property.status != PropertyStatus.ACTIVE:
+                    raise ValidationError(
+                        {"room": [_("This property is not registered as let out; ask the landlord.")]}
+                    )
+                people, fresh = self._people_of(row, fields)
+            except ValidationError as exc:
+                self.rejected.append({"row": i, "errors": errors_of(exc)})
+                continue
+            self.new_persons.update(fresh)
+            existing = self._existing(row, people[0])
+            if existing is not None:
+                self._replay(i, existing)
+                continue
+            self._add(i, key, row, room, people)
+
+    def _replay(self, i: int, found: Declaration | _Planned) -> None:
+        if isinstance(found, _Planned):
+            self.created.append({"row": i, "planned": found})
+        else:
+            self.created.append({"row": i, "id": found.pk, "number": found.number, "status": found.status})
+
+    def _people_of(
+        self, row: DeclarationInput, fields: list[dict[str, Any] | None]
+    ) -> tuple[list[Person], dict[PersonKey, Person]]:
+        """`actions._people_of` with `do_register_person`: known documents give the known person."""
+        people: list[Person] = []
+        fresh: dict[PersonKey, Person] = {}
+        errors: dict[str, list[Any]] = {}
+        for i, f in enumerate(fields):
+            prefix = "" if i == 0 else f"members.{i}."
+            if f is None:
+                errors.setdefault(prefix + "person", []).append(_("Give an identity document."))
+                continue
+            if "__errors__" in f:
+                for name, msgs in f["__errors__"].items():
+                    errors.setdefault(prefix + name, []).extend(msgs)
+                continue
+            key = (f["doc_index"], f["doc_country"])
+            person = fresh.get(key) or self.new_persons.get(key) or self.known.persons.get(key)
+            if person is None:
+                fresh[key] = person = Person(**f)
+            elif f.get("birth_date") and person.birth_date != f["birth_date"]:
+                errors.setdefault(prefix + "doc_number", []).append(
+                    _("This document is already registered to a person with another date of birth; check the number.")
+                )
+                continue
+            people.append(person)
+        if errors:
+            raise ValidationError(errors)
+        if len({id(p) for p in people}) != len(people):
+            raise ValidationError({"members": [_("The same person is declared twice.")]})
+        if rules.age_on(people[0].birth_date, row.move_in) < GUARDIAN_AGE:
+            raise ValidationError({"members": [_("A child under 16 is declared by a parent or guardian, not alone.")]})
+        return people, fresh
+
+    def _existing(self, row: DeclarationInput, declarant: Person) -> Declaration | _Planned | None:
+        """A retry of the same declarant, room and move-in date (an earlier row of the batch or the database)."""
+        if declarant.pk is not None:
+            found = self.known.declared.get((declarant.pk, row.room_id, row.move_in))
+            if found is not None:
+                return found
+        return self.batch_declared.get((id(declarant), row.room_id, row.move_in))
+
+    def _number(self, day: datetime.date) -> str:
+        while True:
+            number = f"{day:%y%m%d}-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+            if number not in self.numbers:
+                self.numbers.add(number)
+                return number
+
+    def _add(self, i: int, key: str, row: DeclarationInput, room: Room, people: list[Person]) -> None:
+        declared_at = row.declared_at or self.now
+        confirmed = row.source != DeclarationSource.TENANT_QR
+        user = self.user if self.authenticated else None
+        decl = Declaration(
+            number=self._number(timezone.localdate(declared_at)),
+            property_id=room.property_id,
+            room_id=room.pk,
+            division_id=room.property.division_id,
+            source=row.source,
+            move_in=row.move_in,
+            arrived_at=row.arrived_at,
+            purpose=row.purpose,
+            employer=row.employer.strip()[:120],
+            phone_verified=row.phone_verified,
+            declared_at=declared_at,
+            landlord_confirmed_at=declared_at if confirmed else None,
+            confirmed_by_id=user.pk if user is not None and confirmed else None,
+            created_by_id=user.pk if user is not None else None,
+            idempotency_key=key,
+            batch_id=self.batch_id,
+            foreign=any(p.is_foreign for p in people),
+        )
+        # The related objects the rules read, cached as the ORM would after a fetch.
+        _room_cache(decl, room)
+        _property_cache(decl, room.property)
+        if decl.confirmed_by_id is not None:
+            _confirmed_by_cache(decl, user)
+        if decl.created_by_id is not None:
+            _created_by_cache(decl, user)
+        counted = [rules.age_on(p.birth_date, row.move_in) >= self.child_age for p in people]
+        planned = _Planned(
+            i, decl, people, [m.visa_expiry for m in row.members], [m.relation for m in row.members], counted
+        )
+        marker = -len(self.planned) - 1  # stands for this declaration's id in the occupancy lists
+        self.batch_occupants[room.pk].extend(marker for c in counted if c)
+        planned.findings = self._evaluate(planned, marker)
+        for p in people:
+            self.batch_current[id(p)].append((planned, p))
+            self.batch_declared.setdefault((id(p), room.pk, row.move_in), planned)
+        self.batch_keyed[key] = planned
+        self.planned.append(planned)
+        self.created.append({"row": i, "planned": planned})
+
+    # --- verification: the rule functions of rules.py on in-memory state ----------------------------
+
+    def _evaluate(self, planned: _Planned, marker: int) -> list[rules.Finding]:
+        checks: dict[str, Callable[[dict[str, Any]], rules.Finding]] = {
+            RuleCode.DOCUMENT_VALID: lambda params: rules.document_finding(
+                planned.decl, list(zip(planned.people, planned.visas, strict=True))
+            ),
+            RuleCode.ON_TIME: lambda params: rules.check_on_time(planned.decl, params),
+            RuleCode.NOT_RESIDENT_ELSEWHERE: lambda params: rules.resident_elsewhere_finding(self._elsewhere(planned)),
+            RuleCode.WITHIN_CAPACITY: lambda params: rules.capacity_finding(
+                planned.decl, self._occupants(planned.decl.room_id), params
+            ),
+            RuleCode.NOT_WATCH_LISTED: lambda params: rules.watch_list_finding(
+                sorted({pk for p in planned.people for pk in self.known.watch.get(p.doc_index, [])})
+            ),
+            RuleCode.LANDLORD_OWNS_PROPERTY: lambda params: rules.check_landlord_owns_property(planned.decl, params),
+        }
+        return [checks[code](params) for code, params in self.rule_params.items() if code in rules.CHECKS]
+
+    def _occupants(self, room_id: int) -> list[int]:
+        return self.known.occupants.get(room_id, []) + self.batch_occupants.get(room_id, [])
+
+    def _elsewhere(self, planned: _Planned) -> list[Residency]:
+        """Current residencies of the declared people in other rooms: the database's, then the batch's."""
+        decl = planned.decl
+        found: list[Residency] = []
+        for p in planned.people:
+            if p.pk is not None:
+                found += self.known.current.get(p.pk, [])
+            for other, person in self.batch_current.get(id(p), []):
+                d = other.decl
+                res = Residency(person=person, property_id=d.property_id, room_id=d.room_id, start=d.move_in)
+                _res_room_cache(res, _room_of(d))
+                _res_property_cache(res, _property_of(d))
+                found.append(res)
+        found = [r for r in found if not (r.property_id == decl.property_id and r.room_id == decl.room_id)]
+        return sorted(found, key=lambda r: (r.start, r.pk is None, r.pk or 0))  # as the database orders them
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def write(self) -> list[int]:
+        """Insert everything the batch planned; returns the new persons' ids.
+
+        On PostgreSQL the ids of new persons, declarations and events are drawn from their sequences first,
+        so every table is written once with COPY; elsewhere with bulk inserts (and the events' ids are
+        recorded on the declarations afterwards)."""
+        new_persons = list(self.new_persons.values())
+        decls = [pl.decl for pl in self.planned]
+        verified_division = self._decide()
+        for p in new_persons:
+            p.created_at = self.now
+            if id(p) in verified_division:
+                p.division_id = verified_division[id(p)]
+        self._taken_numbers()
+        copy = connection.vendor == "postgresql"
+        if copy:
+            _allocate_ids(Person, new_persons)
+            _allocate_ids(Declaration, decls)
+        else:
+            Person.objects.bulk_create(new_persons, batch_size=CHUNK)
+            Declaration.objects.bulk_create(decls, batch_size=CHUNK)
+        published = self._events()
+        if copy:
+            _allocate_ids(DomainEvent, [e for e, _pl, _k in published])
+            reported = self._report(published)
+            _copy_objects(Person, new_persons)
+            _copy_objects(Declaration, decls)
+        _insert_rows(
+            DeclarationMember,
+            ["declaration_id", "person_id", "relation", "visa_expiry"],
+            [
+                (pl.decl.pk, p.pk, rel, visa)
+                for pl in self.planned
+                for p, rel, visa in zip(pl.people, pl.relations, pl.visas, strict=True)
+            ],
+        )
+        _insert_rows(
+            Residency,
+            [
+                "person_id",
+                "declaration_id",
+                "property_id",
+                "room_id",
+                "division_id",
+                "start",
+                "end",
+                "confirmed",
+                "cancelled",
+                "counted",
+            ],
+            [
+                (p.pk, d.pk, d.property_id, d.room_id, d.division_id, d.move_in, None, pl.confirmed, False, counted)
+                for pl in self.planned
+                for d in (pl.decl,)
+                for p, counted in zip(pl.people, pl.counted, strict=True)
+            ],
+        )
+        _insert_rows(
+            VerificationResult,
+            ["declaration_id", "rule", "passed", "reason", "checked_at", "current"],
+            [
+                (pl.decl.pk, str(f.rule), f.passed, f.reason[:300], self.now, True)
+                for pl in self.planned
+                for f in pl.findings
+            ],
+        )
+        events.emit_many([e for e, _pl, _k in published])
+        if not copy:
+            reported = self._report(published)
+            if reported:
+                Declaration.objects.bulk_update(reported, ["reported"], batch_size=CHUNK)
+        fresh = {id(p) for p in new_persons}
+        moved = []
+        for p in {id(p): p for pl in self.planned for p in pl.people}.values():
+            if id(p) in verified_division and id(p) not in fresh:
+                p.division_id = verified_division[id(p)]
+                moved.append(p)
+        if moved:
+            Person.objects.bulk_update(moved, ["division"], batch_size=CHUNK)
+        return [p.pk for p in new_persons]
+
+    def _decide(self) -> dict[int, str]:
+        """`run_verification`'s statuses; returns id(person) -> grid of their last verified declaration."""
+        verified_division: dict[int, str] = {}
+        for planned in self.planned:
+            decl = planned.decl
+            failed = [f for f in planned.findings if not f.passed]
+            on_time = next((f for f in planned.findings if f.rule == RuleCode.ON_TIME), None)
+            decl.days_late = int(on_time.data.get("days_late", 0)) if on_time else 0
+            if failed:
+                decl.status = DeclarationStatus.FLAGGED
+            elif decl.landlord_confirmed_at is not None:
+                decl.status = DeclarationStatus.VERIFIED
+                planned.confirmed = True
+                for p in planned.people:
+                    verified_division[id(p)] = decl.division_id
+            else:
+                decl.status = DeclarationStatus.SUBMITTED
+        return verified_division
+
+    def _taken_numbers(self) -> None:
+        """Declaration numbers are random; draw again the rare one the database already holds."""
+        taken: set[str] = set()
+        for part in _chunks(sorted(self.numbers)):
+            taken.update(Declaration.objects.filter(number__in=part).values_list("number", flat=True))
+        for planned in self.planned:
+            if planned.decl.number in taken:
+                planned.decl.number = self._number(timezone.localdate(planned.decl.declared_at))
+
+    def _events(self) -> list[tuple[DomainEvent, _Planned | None, str]]:
+        """The events `run_verification` publishes: verified per person, late and over-capacity once each."""
+        out: list[tuple[DomainEvent, _Planned | None, str]] = []
+        for pl in self.planned:
+            decl = pl.decl
+            if decl.landlord_confirmed_at is None:
+                continue
+            if decl.status == DeclarationStatus.VERIFIED:
+                for p in pl.people:
+                    payload = residence_events.verified_payload(decl, p.pk)
+                    out.append((_event(residence_events.VERIFIED, ("person", p.pk), decl, payload), None, ""))
+            if any(not f.passed for f in pl.findings):  # the events name the declarant: `do_declare`'s copy
+                decl.checked_members = [
+                    DeclarationMember(declaration_id=decl.pk, person_id=p.pk, relation=rel)
+                    for p, rel in zip(pl.people, pl.relations, strict=True)
+                ]
+            for f in pl.findings:
+                if f.passed:
+                    continue
+                if f.rule == RuleCode.ON_TIME:
+                    payload = residence_events.late_payload(decl, f.data["days_late"], f.data["limit"])
+                    out.append((_event(residence_events.LATE, _landlord(decl), decl, payload), pl, "late"))
+                if f.rule == RuleCode.WITHIN_CAPACITY:
+                    payload = residence_events.over_capacity_payload(decl, f.data["capacity"], f.data["occupants"])
+                    out.append(
+                        (_event(residence_events.OVER_CAPACITY, _landlord(decl), decl, payload), pl, "over_capacity")
+                    )
+        return out
+
+    @staticmethod
+    def _report(published: list[tuple[DomainEvent, _Planned | None, str]]) -> list[Declaration]:
+        """Record on each declaration the ids of its late / over-capacity events (`Declaration.reported`)."""
+        reported: dict[int, Declaration] = {}
+        for event, owner, kind in published:
+            if owner is not None:
+                owner.decl.reported = {**(owner.decl.reported or {}), kind: event.pk}
+                reported[id(owner)] = owner.decl
+        return list(reported.values())
+
+    def outcome(self) -> list[dict[str, Any]]:
+        out = []
+        for c in self.created:
+            planned = c.pop("planned", None)
+            if planned is not None:
+                d = planned.decl
+                c.update(id=d.pk, number=d.number, status=d.status)
+            out.append(c)
+        return out
+
+
+def _allocate_ids(model: type[models.Model], objs: list[Any]) -> None:
+    """Draw ids from the table's sequence (PostgreSQL) so related rows can be written before the row itself."""
+    if not objs:
+        return
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, c.fetchall(), strict=True):
+            obj.pk = pk
+
+
+def _copy(model: type[models.Model], columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    connection.ensure_connection()
+    # Django's error wrapper: a unique violation is an IntegrityError, as with the ORM.
+    with (
+        connection.wrap_database_errors,
+        connection.connection.cursor() as cur,
+        cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp,
+    ):
+        for row in rows:
+            cp.write_row(row)
+
+
+def _copy_objects(model: type[models.Model], objs: list[Any]) -> None:
+    """COPY model instances whose ids are already drawn (every concrete column, JSON as jsonb)."""
+    from psycopg.types.json import Jsonb
+
+    if not objs:
+        return
+    fields = model._meta.concrete_fields
+    json = [isinstance(f, models.JSONField) for f in fields]
+    _copy(
+        model,
+        [str(f.column) for f in fields],
+        (
+            tuple(
+                Jsonb(getattr(o, f.attname)) if j else getattr(o, f.attname) for f, j in zip(fields, json, strict=True)
+            )
+            for o in objs
+        ),
+    )
+
+
+def _insert_rows(model: type[models.Model], fields: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples of the named fields (attnames): COPY on PostgreSQL, else bulk insert."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        columns = {f.attname: str(f.column) for f in model._meta.concrete_fields}
+        _copy(model, [columns[f] for f in fields], rows)
+    else:
+        model._default_manager.bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=CHUNK
+        )
+
+
+_room_cache = Declaration.room.field.set_cached_value
+_property_cache = Declaration.property.field.set_cached_value
+_confirmed_by_cache = Declaration.confirmed_by.field.set_cached_value
+_created_by_cache = Declaration.created_by.field.set_cached_value
+_room_of = Declaration.room.field.get_cached_value
+_property_of = Declaration.property.field.get_cached_value
+_res_room_cache = Residency.room.field.set_cached_value
+_res_property_cache = Residency.property.field.set_cached_value
+
+
+def _landlord(decl: Declaration) -> tuple[str, int]:
+    return ("landlord", decl.property.landlord_id)
+
+
+def _event(kind: str, subject: tuple[str, Any], decl: Declaration, payload: dict[str, Any]) -> DomainEvent:
+    return DomainEvent(
+        kind=kind,
+        division_code=decl.division_id,
+        subject_type=subject[0],
+        subject_id=str(subject[1]),
+        payload=payload,
+    )
+
+
+def import_set_based(batch_id: str, rows: list[DeclarationInput], *, acting_user: Any) -> dict[str, Any]:
+    """Validate and verify the batch in memory, then write it with bulk inserts (or store its rejections)."""
+    batch = _Batch(rows, batch_id, acting_user)
+    checked = _validated(rows)
+    with transaction.atomic():
+        known = _read_known(rows, batch.keys, [f for _e, f in checked])
+        batch.plan(known, checked)
+        if not batch.rejected:
+            persons = batch.write()
+            outcome = outcome_of(batch_id, len(rows), batch.outcome(), [])
+            stored = store_outcome(batch_id, outcome, acting_user=acting_user)
+            record_batch(
+                stored, acting_user=acting_user, declarations=[p.decl.pk for p in batch.planned], persons=persons
+            )
+            return outcome
+    outcome = outcome_of(batch_id, len(rows), [], sorted(batch.rejected, key=lambda r: r["row"]))
+    store_outcome(batch_id, outcome, acting_user=acting_user)
+    return outcome
