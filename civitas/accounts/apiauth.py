@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
+import time
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
@@ -12,21 +15,65 @@ from ninja.security import APIKeyCookie, HttpBearer
 from civitas.accounts.models import ApiToken, User
 from civitas.core import audit
 
+# Per-process cache of valid token -> token row with its user, so a machine client's burst of calls does
+# not pay one query each. Saving or deleting any ApiToken or User (revocation, deactivation, role change)
+# clears this process's cache at once; other worker processes see the change within TOKEN_CACHE_SECONDS.
+# Unknown or revoked tokens are never cached: they are looked up every time.
+TOKEN_CACHE_SECONDS = 5.0
+_TOKEN_CACHE_MAX = 1000
+_token_cache: dict[str, tuple[float, ApiToken]] = {}
+
+
+def forget_api_tokens(**kwargs: Any) -> None:
+    _token_cache.clear()
+
+
+post_save.connect(forget_api_tokens, sender=ApiToken, dispatch_uid="apiauth.token_saved")
+post_delete.connect(forget_api_tokens, sender=ApiToken, dispatch_uid="apiauth.token_deleted")
+post_save.connect(forget_api_tokens, sender=User, dispatch_uid="apiauth.user_saved")
+post_delete.connect(forget_api_tokens, sender=User, dispatch_uid="apiauth.user_deleted")
+
+
+def _valid_token(digest: str) -> ApiToken | None:
+    hit = _token_cache.get(digest)
+    clock = time.monotonic()
+    if hit is not None and hit[0] > clock:
+        return hit[1]
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if row is None:
+        _token_cache.pop(digest, None)
+        return None
+    if len(_token_cache) >= _TOKEN_CACHE_MAX:
+        _token_cache.clear()
+    _token_cache[digest] = (clock + TOKEN_CACHE_SECONDS, row)
+    return row
+
+
+def _fresh_copy(user: User) -> User:
+    """A shallow copy of a cached user (what copy.copy does, without the pickle protocol's overhead)."""
+    clone = User.__new__(User)
+    clone.__dict__.update(user.__dict__)
+    clone._state = copy.copy(user._state)
+    clone._state.fields_cache = {}
+    return clone
+
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        row = _valid_token(ApiToken.digest_of(token))
         if row is None:
             return None
         now = timezone.now()
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
-        return row.user
+            row.last_used_at = now
+        user = _fresh_copy(row.user)  # each request gets its own instance; the cached one stays pristine
+        request.user = user
+        return user
 
 
 class SessionAuth(APIKeyCookie):

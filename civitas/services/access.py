@@ -3,6 +3,7 @@ residents: their own records. Out of scope and not found look the same (404)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -68,10 +69,35 @@ def volunteers_visible_to(user: Any) -> QuerySet[Volunteer]:
     return Volunteer.objects.all()
 
 
+# Per-process cache of account -> partner for scanning bursts. Saving or deleting a Partner, changing its
+# accounts, or saving a User clears this process's cache at once (apps.py); other worker processes see a
+# deactivated partner or a changed scenario list within PARTNER_CACHE_SECONDS. Callers only read the
+# returned partner (name, scenarios, its scans), so one instance is shared by the requests of a process.
+PARTNER_CACHE_SECONDS = 5.0
+_PARTNER_CACHE_MAX = 1000
+_partner_cache: dict[int, tuple[float, Partner | None]] = {}
+
+
+def forget_partners(**kwargs: Any) -> None:
+    _partner_cache.clear()
+
+
+def _partner_for(user_id: int) -> Partner | None:
+    hit = _partner_cache.get(user_id)
+    clock = time.monotonic()
+    if hit is not None and hit[0] > clock:
+        return hit[1]
+    partner = Partner.objects.filter(accounts=user_id, active=True).first()
+    if len(_partner_cache) >= _PARTNER_CACHE_MAX:
+        _partner_cache.clear()
+    _partner_cache[user_id] = (clock + PARTNER_CACHE_SECONDS, partner)
+    return partner
+
+
 def partner_of(user: Any) -> Partner:
     """The partner organisation this account scans for; 403 for anyone else."""
     if getattr(user, "is_authenticated", False) and user.role == Role.PARTNER:
-        partner = Partner.objects.filter(accounts=user, active=True).first()
+        partner = _partner_for(user.pk)
         if partner is not None:
             return partner
     raise PermissionDenied(_("Only registered scenario partners may verify cards."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from civitas.core import audit, events
 from civitas.people.models import Person
 from civitas.services import clock, credentials
+from civitas.services.cardstatus import CardSnapshot, card_status, check_and_log, fused_check_available, log_scan
 from civitas.services.choices import (
     SCENARIO_DISCLOSES,
     ApplicationStatus,
@@ -32,7 +34,6 @@ from civitas.services.models import (
     ApplicationDocument,
     ApplicationStep,
     Appointment,
-    CardVerification,
     ClockStop,
     MerchantCard,
     Partner,
@@ -658,7 +659,7 @@ def do_revoke_card(card: MerchantCard, *, note: str, acting_user: Any) -> Mercha
 class VerificationOutcome:
     result: str
     scenario: str
-    card: MerchantCard | None = None
+    card: CardSnapshot | None = None
     disclosed: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -686,32 +687,50 @@ _FAILURES = {
     credentials.Failure.EXPIRED: VerificationResult.EXPIRED,
 }
 
+# The market grade shown to a seller may be this many seconds old (per worker process): a grade moves
+# with credit-ledger entries, which are not instantaneous facts anyway, while a stall scans the same buyer
+# several times in a row. Card status is never cached (see cardstatus.py).
+CREDIT_GRADE_SECONDS = 30.0
+_CREDIT_GRADE_MAX = 10_000
+_grade_cache: dict[int, tuple[float, dict[str, Any] | None]] = {}
+
+
+def forget_credit_grades(**kwargs: Any) -> None:
+    _grade_cache.clear()
+
 
 def credit_grade(person_id: int) -> dict[str, Any] | None:
     """The holder's market credit grade from the credit app, None when there is no file (or no app yet)."""
+    hit = _grade_cache.get(person_id)
+    clock = time.monotonic()
+    if hit is not None and hit[0] > clock:
+        return hit[1]
     try:
         from civitas.credit.queries import merchant_grade
     except ImportError:
         return None
     try:
-        return merchant_grade(person_id)
-    except Exception:  # a failing credit query must not make a card unverifiable
+        grade = merchant_grade(person_id)
+    except Exception:  # a failing credit query must not make a card unverifiable (and is not cached)
         log.exception("merchant_grade failed for person %s", person_id)
         return None
+    if len(_grade_cache) >= _CREDIT_GRADE_MAX:
+        _grade_cache.clear()
+    _grade_cache[person_id] = (clock + CREDIT_GRADE_SECONDS, grade)
+    return grade
 
 
-def _disclose(card: MerchantCard, scenario: str) -> dict[str, Any]:
+def _disclose(card: CardSnapshot, scenario: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     wanted = SCENARIO_DISCLOSES.get(scenario, ())
     if "holder" in wanted:
-        out["holder"] = card.person.display_name()
+        out["holder"] = card.holder()
     if "nationality" in wanted:
-        out["nationality"] = card.person.nationality
+        out["nationality"] = card.nationality
     if "document" in wanted:
-        out["document"] = card.person.doc_masked
+        out["document"] = card.doc_masked
     if "credit" in wanted:
-        grade = credit_grade(card.person_id)
-        out["credit"] = grade
+        out["credit"] = credit_grade(card.person_id)
     if wanted:
         out["expires_on"] = card.expires_on
     return out
@@ -723,18 +742,35 @@ def do_verify_card(
     """Offline check (signature, expiry), then the live status; every scan goes into the holder's log.
 
     Not wrapped in the audit chain on purpose: scans are frequent, and CardVerification is their log.
+    On PostgreSQL a genuine scan by an allowed partner is one statement (status read, judged and logged);
+    otherwise two: the card's live status and the log row (cardstatus.py). Nothing about the card is cached.
     """
     today = today or timezone.localdate()
     token = credentials.token_from_scan(token)
     outcome = VerificationOutcome(result=VerificationResult.VALID, scenario=scenario)
+    by_id = acting_user.pk if getattr(acting_user, "is_authenticated", False) else None
     claims: credentials.CardClaims | None
     try:
         claims = credentials.verify_offline(token, public_keys(), today)
     except credentials.CredentialError as exc:
         outcome.result = _FAILURES[exc.failure]
         claims = exc.claims
+    if claims is not None and outcome.valid and partner.allows(scenario) and fused_check_available():
+        checked = check_and_log(
+            claims.card_number,
+            serial=claims.serial,
+            today=today,
+            partner_id=partner.pk,
+            scenario=scenario,
+            by_id=by_id,
+        )
+        if checked is not None:
+            outcome.card, outcome.result = checked
+            if outcome.valid:
+                outcome.disclosed = _disclose(outcome.card, scenario)
+            return outcome
     if claims is not None:
-        outcome.card = MerchantCard.objects.select_related("person").filter(number=claims.card_number).first()
+        outcome.card = card_status(claims.card_number)
         if outcome.card is None:
             outcome.result = VerificationResult.FORGED
     if not partner.allows(scenario):
@@ -751,12 +787,12 @@ def do_verify_card(
             outcome.result = VerificationResult.EXPIRED
         else:
             outcome.disclosed = _disclose(card, scenario)
-    CardVerification.objects.create(
-        card=outcome.card,
-        partner=partner,
+    log_scan(
+        card_id=outcome.card.pk if outcome.card is not None else None,
+        partner_id=partner.pk,
         scenario=scenario,
         result=outcome.result,
-        by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        by_id=by_id,
     )
     return outcome
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 
 from civitas.services import actions
@@ -98,20 +98,26 @@ def card_public_key(request: HttpRequest) -> dict:
 
 
 @router.post("/cards/verify", response=VerifyOut)
-def verify_card(request: HttpRequest, body: VerifyIn) -> dict:
-    """A partner's scan: the answer holds only what the scenario needs."""
+def verify_card(request: HttpRequest, body: VerifyIn) -> HttpResponse:
+    """A partner's scan: the answer holds only what the scenario needs.
+
+    The answer is built here in the exact VerifyOut shape (a test holds it to the schema) and returned as a
+    ready JSON response, which spares the hottest endpoint a second validation pass of its own output.
+    """
     partner = partner_of(request.user)
     outcome = actions.do_verify_card(body.code, partner=partner, scenario=body.scenario, acting_user=request.user)
     disclosed = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in outcome.disclosed.items()}
     if isinstance(disclosed.get("credit"), dict):
         disclosed["credit"] = {k: str(v) for k, v in disclosed["credit"].items()}
-    return {
-        "valid": outcome.valid,
-        "result": outcome.result,
-        "message": str(outcome.message()),
-        "scenario": outcome.scenario,
-        "disclosed": disclosed,
-    }
+    return JsonResponse(
+        {
+            "valid": outcome.valid,
+            "result": str(outcome.result),
+            "message": str(outcome.message()),
+            "scenario": str(outcome.scenario),
+            "disclosed": disclosed,
+        }
+    )
 
 
 @router.get("/applications", response=list[ApplicationOut])

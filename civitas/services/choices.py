@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.services.texts import LANGS  # noqa: F401  (languages of service content)
 
@@ -54,7 +55,7 @@ class CardStatus(models.TextChoices):
     APPLIED = "applied", _("applied")
     ACTIVE = "active", _("valid")
     SUSPENDED = "suspended", _("suspended")
-    REVOKED = "revoked", _("revoked")
+    REVOKED = "revoked", pgettext_lazy("services", "revoked")
     REFUSED = "refused", _("refused")
 
 
@@ -99,7 +100,7 @@ SCENARIO_DISCLOSES: dict[str, tuple[str, ...]] = {
 class VerificationResult(models.TextChoices):
     VALID = "valid", _("valid")
     EXPIRED = "expired", _("expired")
-    REVOKED = "revoked", _("revoked")
+    REVOKED = "revoked", pgettext_lazy("services", "revoked")
     SUSPENDED = "suspended", _("suspended")
     FORGED = "forged", _("forged or altered")
     MALFORMED = "malformed", _("not a merchant card code")

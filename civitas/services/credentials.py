@@ -82,6 +82,18 @@ def key_id(public_key: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw_public_key(public_key)).hexdigest()[:16]
 
 
+def public_keys_from_document(document: dict[str, Any]) -> dict[str, Ed25519PublicKey]:
+    """The trusted keys from the published key document (/services/card/public-key), built once by a
+    verifier and then reused for every check: parsing a key costs more than a verification."""
+    if document.get("alg") != "Ed25519":
+        raise ValueError("unsupported algorithm")
+    public_key = Ed25519PublicKey.from_public_bytes(base64.b64decode(document["public_key"]))
+    kid = key_id(public_key)
+    if document.get("kid") not in (None, kid):
+        raise ValueError("key id does not match the key")
+    return {kid: public_key}
+
+
 def sign(claims: CardClaims, private_key: Ed25519PrivateKey) -> str:
     payload = {
         "v": VERSION,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.places.models import ScopedQuerySet
 from civitas.services.choices import (
@@ -243,7 +244,7 @@ class ApplicationDocument(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
     )
-    code = models.CharField(_("document type"), max_length=40)
+    code = models.CharField(pgettext_lazy("services", "document type"), max_length=40)
     file = models.FileField(_("file"), upload_to=_upload_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=40)

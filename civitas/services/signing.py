@@ -22,9 +22,15 @@ def private_key() -> Ed25519PrivateKey:
     return _private_key(settings.CIVITAS_SIGNING_KEY)
 
 
-def public_keys() -> dict[str, Ed25519PublicKey]:
-    pub = private_key().public_key()
+@lru_cache(maxsize=4)
+def _public_keys(seed_b64: str) -> dict[str, Ed25519PublicKey]:
+    pub = _private_key(seed_b64).public_key()
     return {credentials.key_id(pub): pub}
+
+
+def public_keys() -> dict[str, Ed25519PublicKey]:
+    """The trusted keys by key id, built once per process (do not mutate the returned dict)."""
+    return _public_keys(settings.CIVITAS_SIGNING_KEY)
 
 
 def card_token(card: Any) -> str:

@@ -32,6 +32,18 @@ def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_scan_caches() -> None:
+    """The scan path's per-process caches start empty in every test (ids are reused after rollbacks)."""
+    from civitas.accounts.apiauth import forget_api_tokens
+    from civitas.services.access import forget_partners
+    from civitas.services.actions import forget_credit_grades
+
+    forget_api_tokens()
+    forget_partners()
+    forget_credit_grades()
+
+
 @pytest.fixture
 def city(db: Any) -> dict[str, Any]:
     return factories.small_city()

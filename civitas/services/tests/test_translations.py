@@ -22,6 +22,7 @@ from civitas.services.models import ServicePoint, Slot
 from civitas.services.residents import link_token
 from civitas.services.signing import card_token
 from civitas.services.tests.conftest import make_partner, submit
+from civitas.testing import po
 
 APP = Path(__file__).resolve().parents[1]
 LOCALES = ("zh_Hans", "en", "ar", "ru")
@@ -29,30 +30,18 @@ PAGE_LANGS = ("zh-hans", "ar", "ru")
 
 
 def parse_po(path: Path) -> list[dict]:
-    """Entries of a .po file: msgid, plural, msgstrs, flags (header excluded)."""
-    entries = []
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
-        fields: dict[str, str] = {}
-        key = None
-        for line in block.splitlines():
-            m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
-            if m:
-                key = m.group(1)
-                fields[key] = m.group(2)
-            elif line.startswith('"') and key:
-                fields[key] += line[1:-1]
-        if fields.get("msgid"):
-            strs = [v for k, v in fields.items() if k.startswith("msgstr")]
-            entries.append(
-                {
-                    "msgid": fields["msgid"],
-                    "plural": fields.get("msgid_plural"),
-                    "msgstrs": strs,
-                    "fuzzy": "fuzzy" in flags,
-                }
-            )
-    return entries
+    """Entries of a .po file: msgid, context, plural, msgstrs, fuzzy (header excluded)."""
+    return [
+        {
+            "msgid": e.msgid,
+            "context": e.msgctxt,
+            "plural": e.msgid_plural,
+            "msgstrs": [e.msgstr[k] for k in sorted(e.msgstr)],
+            "fuzzy": e.fuzzy,
+        }
+        for e in po.parse_po(path)
+        if e.msgid
+    ]
 
 
 def unescape(s: str) -> str:
@@ -75,7 +64,12 @@ def test_the_compiled_catalogue_matches_the_po_file(lang):
     stale = []
     for e in parse_po(directory / "django.po"):
         msgid = unescape(e["msgid"])
-        got = compiled.ngettext(msgid, unescape(e["plural"]), 1) if e["plural"] else compiled.gettext(msgid)
+        if e["plural"]:
+            got = compiled.ngettext(msgid, unescape(e["plural"]), 1)
+        elif e["context"] is not None:
+            got = compiled.pgettext(unescape(e["context"]), msgid)
+        else:
+            got = compiled.gettext(msgid)
         if e["plural"] is None and got != unescape(e["msgstrs"][0]):
             stale.append(msgid)
     assert stale == [], f"{lang}: run compilemessages; stale: {stale[:5]}"
