@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from civitas.credit import actions, ledger, listing, merchant_card, queries, simulation
+from civitas.credit import actions, ledger, listing, merchant_card, queries, replay_batch
 from civitas.credit.access import (
     APPEAL_DECIDER_ROLES,
     access_appeal_to_decide,
@@ -264,7 +264,8 @@ def simulate(request: HttpRequest, payload: SimulationIn) -> dict[str, object]:
         raise PermissionDenied
     rs = get_object_or_404(RuleSet.objects.select_related("scheme"), pk=payload.rule_set_id)
     scope = request.user.scope_code  # type: ignore[union-attr]
-    return simulation.replay(rs.scheme, rs, payload.cycle, scope_code=None if scope == "330782" else scope).as_dict()
+    scope = None if scope == "330782" else scope
+    return replay_batch.replay_numpy(rs.scheme, rs, payload.cycle, scope_code=scope).as_dict()
 
 
 @router.get("/public/{token}", response=GradeOut, auth=None, summary="Public, consented merchant grade")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubjectType(models.TextChoices):
@@ -41,7 +42,7 @@ class EntryKind(models.TextChoices):
 class AppealStatus(models.TextChoices):
     PENDING = "pending", _("waiting for a decision")
     UPHELD = "upheld", _("upheld: points restored")
-    DISMISSED = "dismissed", _("dismissed")
+    DISMISSED = "dismissed", pgettext_lazy("appeal", "dismissed")
 
 
 class ErrorCode(models.TextChoices):

@@ -312,15 +312,18 @@ def recompute_balances(scheme: Scheme, cycle: int) -> int:
     """Check a cycle's cached balances against the ledger and repair them; returns the rows written.
 
     One statement compares the ledger's sums with the cache (a full outer join, so a cached row without
-    entries is checked too) and returns only the differences; only those are written.
+    entries is checked too) and returns only the differences; only those are written. An empty cache
+    (first build, or lost) is built by one INSERT ... SELECT ... GROUP BY in subject order, which appends
+    to the cycle's slice of the unique key; a posting that creates a row meanwhile turns it into the upsert.
     """
     from django.db import connection
 
     table, ledger_table = Balance._meta.db_table, LedgerEntry._meta.db_table
     start = scheme.starting_balance
-    bulk = f"""INSERT INTO {table} (scheme_id, subject_type, subject_id, cycle, points, division_code, updated_at)
+    build = f"""INSERT INTO {table} (scheme_id, subject_type, subject_id, cycle, points, division_code, updated_at)
         SELECT %s, %s, subject_id, %s, %s + SUM(points), '', %s FROM {ledger_table}
-        WHERE scheme_id = %s AND cycle = %s GROUP BY subject_id
+        WHERE scheme_id = %s AND cycle = %s GROUP BY subject_id ORDER BY subject_id"""
+    bulk = f"""{build}
         ON CONFLICT (scheme_id, subject_type, subject_id, cycle)
         DO UPDATE SET points = excluded.points, updated_at = excluded.updated_at
         WHERE {table}.points <> excluded.points"""
@@ -329,6 +332,12 @@ def recompute_balances(scheme: Scheme, cycle: int) -> int:
         if connection.vendor == "postgresql":  # hash a city's subjects in memory, not on disk
             cur.execute("SET LOCAL work_mem = '64MB'")
         if not Balance.objects.filter(scheme=scheme, cycle=cycle).exists():  # nothing cached: build it
+            try:
+                with transaction.atomic():
+                    cur.execute(build, bulk_params)
+                    return cur.rowcount
+            except IntegrityError:  # a posting cached a subject meanwhile: upsert instead
+                pass
             cur.execute(bulk, bulk_params)
             return cur.rowcount
         cur.execute(

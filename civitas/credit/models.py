@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.credit.choices import (
     AppealStatus,
@@ -112,7 +113,7 @@ class Threshold(models.Model):
     code = models.SlugField(_("code"), max_length=60)
     min_points = models.IntegerField(_("at or above"), null=True, blank=True)
     max_points = models.IntegerField(_("at or below"), null=True, blank=True)
-    grade = models.CharField(_("grade"), max_length=2, blank=True)
+    grade = models.CharField(pgettext_lazy("credit grade", "grade"), max_length=2, blank=True)
     stars = models.PositiveSmallIntegerField(_("stars"), null=True, blank=True)
     consequences = models.JSONField(
         _("consequences"),
@@ -234,9 +235,23 @@ class LedgerEntry(models.Model):
 
 
 class Balance(models.Model):
-    """Cached balance per subject and cycle, updated in the entry's transaction; recomputable."""
+    """Cached balance per subject and cycle, updated in the entry's transaction; recomputable.
 
-    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="+")
+    A cache rebuilt from the ledger in one statement, so it carries only what its readers use: the
+    unique key (scheme, cycle, subject) serves every lookup, the row lock and a cycle's scan. The scheme
+    reference is not a database foreign key (a check per row written, at commit) nor separately indexed:
+    rows are written only by `ledger` from a Scheme it holds, schemes are never deleted (the ledger
+    protects them), and Django still refuses to delete a scheme with balances.
+    """
+
+    scheme = models.ForeignKey(
+        Scheme,
+        verbose_name=_("scheme"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     subject_type = models.CharField(_("subject type"), max_length=20, choices=SubjectType.choices)
     subject_id = models.BigIntegerField(_("subject"))
     cycle = models.PositiveSmallIntegerField(_("cycle"))
@@ -249,10 +264,9 @@ class Balance(models.Model):
         verbose_name_plural = _("balances")
         constraints = [
             models.UniqueConstraint(
-                fields=["scheme", "subject_type", "subject_id", "cycle"], name="balance_unique_per_cycle"
+                fields=["scheme", "cycle", "subject_type", "subject_id"], name="balance_unique_per_cycle"
             )
         ]
-        indexes = [models.Index(fields=["scheme", "cycle", "points"], name="balance_cycle_points")]
 
     def __str__(self) -> str:
         return f"{self.subject_type}:{self.subject_id} {self.cycle} = {self.points}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from civitas.credit import actions, ledger, listing, merchant_card, queries, simulation
+from civitas.credit import actions, ledger, listing, merchant_card, queries, replay_batch
 from civitas.credit.access import (
     APPEAL_DECIDER_ROLES,
     access_appeal_to_decide,
@@ -306,9 +306,10 @@ def simulate(request: HttpRequest) -> HttpResponse:
         in_force = ledger.rule_set_in_force(rs.scheme, timezone.localdate())
         scope = _user(request).scope_code
         scope = None if scope == "330782" else scope
+        facts = replay_batch.fact_arrays(rs.scheme, cycle, scope)  # fetched once, replayed under both
         results = {
-            "draft": simulation.replay(rs.scheme, rs, cycle, scope_code=scope),
-            "current": simulation.replay(rs.scheme, in_force, cycle, scope_code=scope) if in_force else None,
+            "draft": replay_batch.replay_arrays(rs.scheme, rs, cycle, facts),
+            "current": replay_batch.replay_arrays(rs.scheme, in_force, cycle, facts) if in_force else None,
         }
     return render(
         request,

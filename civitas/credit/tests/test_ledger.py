@@ -153,3 +153,87 @@ def test_recomputing_balances_repairs_a_drifted_cache_from_the_ledger(
     Balance.objects.all().delete()  # an empty cache is rebuilt in one statement
     assert actions.do_recompute_balances(landlord_scheme, cycle, acting_user=personas["admin"]) == 2
     assert set(Balance.objects.filter(cycle=cycle).values_list("points", flat=True)) == {10}
+
+
+def _random_ledger(scheme: Any, cycle: int, subjects: int, seed: int) -> None:
+    """Entries for `subjects` landlords in `cycle` and the next, a few of them reversed."""
+    import random
+
+    from civitas.credit.models import Rule
+
+    rng = random.Random(seed)
+    rules = list(Rule.objects.filter(rule_set__scheme=scheme, rule_set__version=1))
+    for subject in range(1, subjects + 1):
+        for year in (cycle, cycle + 1):
+            for _ in range(rng.randint(0, 4)):
+                posting = ledger.post(
+                    scheme=scheme,
+                    rule=rng.choice(rules),
+                    subject_type="landlord",
+                    subject_id=subject,
+                    day=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                )
+                if rng.random() < 0.15:
+                    ledger.post(
+                        scheme=scheme,
+                        rule=posting.entry.rule,
+                        subject_type="landlord",
+                        subject_id=subject,
+                        day=posting.entry.occurred_on,
+                        reverses=posting.entry,
+                    )
+
+
+def _cached(scheme: Any, cycle: int) -> dict[int, int]:
+    return dict(Balance.objects.filter(scheme=scheme, cycle=cycle).values_list("subject_id", "points"))
+
+
+def _from_ledger(scheme: Any, cycle: int) -> dict[int, int]:
+    subjects = set(LedgerEntry.objects.filter(scheme=scheme, cycle=cycle).values_list("subject_id", flat=True))
+    return {s: ledger.ledger_balance(scheme, "landlord", s, cycle) for s in subjects}
+
+
+def test_rebuilding_an_empty_cache_writes_exactly_the_balances_the_ledger_implies(landlord_scheme: Any) -> None:
+    cycle = timezone.localdate().year - 1
+    _random_ledger(landlord_scheme, cycle, 30, seed=3)
+    expected = _from_ledger(landlord_scheme, cycle)
+    assert len(expected) > 20
+    next_cycle = _cached(landlord_scheme, cycle + 1)
+    Balance.objects.filter(scheme=landlord_scheme, cycle=cycle).delete()
+    assert ledger.recompute_balances(landlord_scheme, cycle) == len(expected)
+    assert _cached(landlord_scheme, cycle) == expected
+    assert _cached(landlord_scheme, cycle + 1) == next_cycle  # another cycle's cache is left alone
+    assert ledger.recompute_balances(landlord_scheme, cycle) == 0
+
+
+def test_a_row_cached_while_the_empty_cache_is_rebuilt_turns_the_build_into_an_upsert(
+    landlord_scheme: Any, monkeypatch: Any
+) -> None:
+    from django.db.models import QuerySet
+
+    cycle = timezone.localdate().year - 1
+    _random_ledger(landlord_scheme, cycle, 12, seed=8)
+    expected = _from_ledger(landlord_scheme, cycle)
+    Balance.objects.filter(scheme=landlord_scheme, cycle=cycle).delete()
+    some = next(iter(expected))
+    Balance.objects.create(scheme=landlord_scheme, subject_type="landlord", subject_id=some, cycle=cycle, points=99)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)  # the posting lands after the emptiness check
+    assert ledger.recompute_balances(landlord_scheme, cycle) == len(expected)
+    monkeypatch.undo()
+    assert _cached(landlord_scheme, cycle) == expected
+
+
+def test_a_scheme_with_cached_balances_cannot_be_deleted(db: Any) -> None:
+    from django.db.models import ProtectedError
+
+    from civitas.credit.models import Scheme
+
+    scheme = Scheme.objects.create(code="green-stall", subject_type="merchant", starting_balance=10)
+    Balance.objects.create(scheme=scheme, subject_type="merchant", subject_id=1, cycle=2025, points=10)
+    try:
+        scheme.delete()
+    except ProtectedError:
+        pass
+    else:
+        raise AssertionError("a scheme with balances was deleted")
+    assert Balance.objects.filter(scheme=scheme).count() == 1
