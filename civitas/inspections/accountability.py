@@ -1,7 +1,11 @@
 """Accountability figures per township, department and official, and monthly trends.
 
-Every figure is one grouped query over indexed columns (`township_code`, `department`, `responsible`),
-scoped to the viewer's jurisdiction in the database. `overdue` means a notice whose deadline has passed.
+The all-time figures (what the pages, the xlsx export and the API show) are sums over the maintained
+rollups (`rollups.py`: a few rows per grid × department × official, kept exact by the actions), scoped to
+the viewer's jurisdiction in the query by code prefix. `overdue` means a notice whose deadline has passed:
+the open notices minus those whose deadline is today or later (a short range of the notice rollup).
+Figures for a period (`Period`) are aggregated live from the source tables (`live_rollup`), which is also
+the reference the rollup is tested against.
 """
 
 from __future__ import annotations
@@ -10,12 +14,22 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from civitas.accounts.models import User
 from civitas.inspections.choices import Department, HazardStatus
-from civitas.inspections.models import Hazard, Inspection, Reinspection
+from civitas.inspections.models import (
+    Hazard,
+    HazardMonthRollup,
+    HazardRollup,
+    Inspection,
+    InspectionRollup,
+    NoticeRollup,
+    Reinspection,
+    ReinspectionRollup,
+)
 from civitas.places.models import Division
 
 
@@ -72,6 +86,69 @@ class Rollup:
 
 
 def rollup(scope: str, today: datetime.date, period: Period = ALL_TIME) -> Rollup:
+    """All-time figures from the maintained rollups; a period's figures from the source tables."""
+    if period == ALL_TIME:
+        return maintained_rollup(scope, today)
+    return live_rollup(scope, today, period)
+
+
+def _in_scope(qs: QuerySet[Any], scope: str, by_grid: bool = True) -> QuerySet[Any]:
+    """Rollup rows of the jurisdiction: township code prefix, then grid code prefix below a township."""
+    if scope:
+        qs = qs.filter(township_code__startswith=scope[:9])
+    if by_grid and len(scope) > 9:
+        qs = qs.filter(division__startswith=scope)
+    return qs
+
+
+def _total(column: str, **where: Any) -> Coalesce:
+    return Coalesce(Sum(column, filter=Q(**where) if where else None), Value(0))
+
+
+def maintained_rollup(scope: str, today: datetime.date) -> Rollup:
+    """The same rows as `live_rollup(scope, today)`, summed from the rollups (three small grouped queries
+    plus the notices not yet due)."""
+    hazards = list(
+        _in_scope(HazardRollup.objects.filter(hazards__gt=0), scope)
+        .values("township_code", "department", "official")
+        .annotate(
+            found=_total("hazards"),
+            closed=_total("hazards", status=HazardStatus.CLOSED),
+            fixed_on_time=_total("fixed_on_time"),
+            notices=_total("with_deadline", status=HazardStatus.NOTICE_ISSUED),
+            annulled=_total("hazards", status=HazardStatus.ANNULLED),
+        )
+        .order_by()
+    )
+    not_due = {
+        (r["township_code"], r["department"], r["official"]): r["n"]
+        for r in _in_scope(NoticeRollup.objects.filter(deadline__gte=today, notices__gt=0), scope)
+        .values("township_code", "department", "official")
+        .annotate(n=_total("notices"))
+        .order_by()
+    }
+    for h in hazards:
+        h["overdue"] = h.pop("notices") - not_due.get((h["township_code"], h["department"], h["official"]), 0)
+        h["responsible_id"] = h.pop("official") or None
+    inspections = [
+        {"township_code": r["township_code"], "department": r["department"], "inspector_id": r["official"], "n": r["n"]}
+        for r in _in_scope(InspectionRollup.objects.filter(inspections__gt=0), scope, by_grid=False)
+        .values("township_code", "department", "official")
+        .annotate(n=_total("inspections"))
+        .order_by()
+    ]
+    reinspections = [
+        {"township_code": r["township_code"], "inspector_id": r["official"], "n": r["n"], "p": r["p"]}
+        for r in _in_scope(ReinspectionRollup.objects.filter(reinspections__gt=0), scope, by_grid=False)
+        .values("township_code", "official")
+        .annotate(n=_total("reinspections"), p=_total("passed"))
+        .order_by()
+    ]
+    return Rollup(hazards, inspections, reinspections)
+
+
+def live_rollup(scope: str, today: datetime.date, period: Period = ALL_TIME) -> Rollup:
+    """Aggregated from hazards, inspections and re-inspections directly (one grouped query per table)."""
     hazards = list(
         _hazards(scope, period)
         .values("township_code", "department", "responsible_id")
@@ -167,7 +244,7 @@ def by_official(scope: str, today: datetime.date, period: Period = ALL_TIME, lim
 
 
 def summary(scope: str, today: datetime.date, period: Period = ALL_TIME) -> dict[str, Any]:
-    """The three tables from one rollup (three grouped queries in all)."""
+    """The three tables from one rollup (a few small grouped queries over the maintained rollups)."""
     data = rollup(scope, today, period)
     return {"townships": townships_of(data), "departments": departments_of(data), "officials": officials_of(data)}
 
@@ -181,6 +258,21 @@ def _month_starts(today: datetime.date, months: int) -> list[datetime.date]:
 
 
 def monthly_trend(scope: str, today: datetime.date, months: int = 12) -> list[dict[str, Any]]:
+    """Hazards found and closed per month, from the month rollup (months of the default time zone)."""
+    if not months or timezone.get_current_timezone() != timezone.get_default_timezone():
+        return live_monthly_trend(scope, today, months)
+    starts = _month_starts(today, months)
+    counts = {
+        (r["month"], r["measure"]): r["n"]
+        for r in _in_scope(HazardMonthRollup.objects.filter(month__gte=starts[0], month__lte=starts[-1]), scope)
+        .values("month", "measure")
+        .annotate(n=_total("n"))
+        .order_by()
+    }
+    return [{"month": m, "found": counts.get((m, "found"), 0), "closed": counts.get((m, "closed"), 0)} for m in starts]
+
+
+def live_monthly_trend(scope: str, today: datetime.date, months: int = 12) -> list[dict[str, Any]]:
     """Hazards found and closed per month: one query of range counts (indexable, no per-row date function)."""
     starts = _month_starts(today, months)
     tz = timezone.get_current_timezone()

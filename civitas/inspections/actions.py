@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from civitas.accounts.choices import Role
 from civitas.accounts.models import User
 from civitas.core import audit, events
+from civitas.inspections import rollups
 from civitas.inspections.access import may_inspect, may_manage
 from civitas.inspections.choices import (
     Acknowledgement,
@@ -396,6 +397,7 @@ def _record_inspection(
         acknowledged_by=data.acknowledged_by.strip(),
         idempotency_key=key,
     )
+    rollups.inspection_added(inspection)
     items = list(checklist.items.all())
     ItemResult.objects.bulk_create(
         [
@@ -428,6 +430,7 @@ def _record_inspection(
             responsible=acting_user,
             department=department,
         )
+        rollups.hazard_added(hazard)
         Evidence.objects.filter(inspection=inspection, item=item).update(hazard=hazard)
         audit.record(
             "inspections.hazard_logged",
@@ -501,7 +504,7 @@ def _transition(
 ) -> None:
     old = hazard.status
     hazard.status = new_status
-    hazard.save(update_fields=["status", *fields])
+    rollups.save_hazard(hazard, ["status", *fields])
     audit.record(
         f"inspections.{action}",
         actor=acting_user,
@@ -699,6 +702,7 @@ def do_reinspect(
         inspected_at=now,
         note=note[:300],
     )
+    rollups.reinspection_added(reinspection)
     hazard.reinspection_tasks.filter(status=TaskStatus.OPEN).update(status=TaskStatus.DONE, done_at=now)
     if passed:
         _transition(
@@ -837,7 +841,7 @@ def escalate_overdue(now: datetime.datetime | None = None, *, acting_user: Any =
                             or Department.ENFORCEMENT
                         )
                     )
-                hazard.save(update_fields=["escalation_level", "escalated_at", "responsible", "department"])
+                rollups.save_hazard(hazard, ["escalation_level", "escalated_at", "responsible", "department"])
                 audit.record(
                     "inspections.hazard_escalated",
                     actor=acting_user,

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PremisesType(models.TextChoices):
@@ -35,8 +36,8 @@ class AssigneeKind(models.TextChoices):
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
-    ACTIVE = "active", _("active")
-    CLOSED = "closed", _("closed")
+    ACTIVE = "active", pgettext_lazy("inspections", "active")
+    CLOSED = "closed", pgettext_lazy("inspections", "closed")
 
 
 class TaskKind(models.TextChoices):
@@ -48,7 +49,7 @@ class TaskKind(models.TextChoices):
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("open")
     DONE = "done", _("done")
-    CANCELLED = "cancelled", _("cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("inspections", "cancelled")
 
 
 class Acknowledgement(models.TextChoices):
@@ -63,7 +64,7 @@ class HazardStatus(models.TextChoices):
     NOTICE_ISSUED = "notice_issued", _("rectification notice issued")
     FIX_REPORTED = "fix_reported", _("fix reported, re-inspection scheduled")
     PASSED = "passed", _("re-inspection passed")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("inspections", "closed")
     ANNULLED = "annulled", _("annulled")
 
 
@@ -80,7 +81,7 @@ class EvidenceKind(models.TextChoices):
 
 
 class LeadStatus(models.TextChoices):
-    NEW = "new", _("new")
+    NEW = "new", pgettext_lazy("inspections", "new")
     TASKED = "tasked", _("inspection task created")
     DISMISSED = "dismissed", _("dismissed")
 

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -36,7 +37,7 @@ def accountability_workbook(data: dict[str, Any]) -> bytes:
         ws = wb.active if first else wb.create_sheet()
         first = False
         ws.title = str(title)[:31]
-        ws.append([str(_("Name")), *_headers()])
+        ws.append([str(pgettext("inspections", "Name")), *_headers()])
         for row in data[key]:
             ws.append([str(row["label"]), *[row[c] for c in COLUMNS]])
         for cell in ws[1]:

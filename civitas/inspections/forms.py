@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.inspections.actions import InspectionInput, ItemAnswer
 from civitas.inspections.choices import Acknowledgement, AssigneeKind, LeadStatus, PremisesType
@@ -78,7 +79,7 @@ class InspectionForm(forms.Form):
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("inspections", "Name"), max_length=120)
     division_code = forms.CharField(label=_("Area (division code)"), max_length=15)
     premises_types = forms.MultipleChoiceField(
         label=_("Premises types"), choices=PremisesType.choices, widget=forms.CheckboxSelectMultiple

@@ -643,3 +643,114 @@ class Lead(models.Model):
     @property
     def division_code(self) -> str:
         return self.division_id or ""
+
+
+# --- Accountability rollups ---------------------------------------------------------------------------
+# Counts maintained by the actions in the same transaction as each change (`rollups.py`), so the
+# accountability pages sum a few thousand rollup rows instead of scanning millions of hazards. Rebuilt
+# from the source tables by `manage.py inspections_rebuild_rollup`. Internal tables (never shown as
+# such), so their columns carry no translated labels. `official` is a user id (0 = none);
+# `division` is the grid code, so jurisdiction filtering stays a code-prefix condition in the query.
+
+
+class HazardRollup(models.Model):
+    """Hazards per (grid, department, responsible official, severity, status)."""
+
+    division = models.CharField(max_length=15)
+    township_code = models.CharField(max_length=9)
+    department = models.CharField(max_length=12, blank=True)
+    official = models.IntegerField(default=0)
+    severity = models.CharField(max_length=10)
+    status = models.CharField(max_length=14)
+    hazards = models.IntegerField(default=0)
+    fixed_on_time = models.IntegerField(default=0)
+    with_deadline = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "township_code", "department", "official", "severity", "status"],
+                name="hazard_rollup_key",
+            )
+        ]
+        indexes = [models.Index(fields=["township_code"], name="hazard_rollup_township")]
+
+    def __str__(self) -> str:
+        return f"{self.division} {self.status}: {self.hazards}"
+
+
+class NoticeRollup(models.Model):
+    """Hazards under an open rectification notice per (grid, department, official, deadline): overdue as of
+    any day is the open notices minus those whose deadline has not passed (a short range of future dates)."""
+
+    division = models.CharField(max_length=15)
+    township_code = models.CharField(max_length=9)
+    department = models.CharField(max_length=12, blank=True)
+    official = models.IntegerField(default=0)
+    deadline = models.DateField()
+    notices = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "township_code", "department", "official", "deadline"],
+                name="notice_rollup_key",
+            )
+        ]
+        indexes = [models.Index(fields=["deadline"], name="notice_rollup_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.division} {self.deadline}: {self.notices}"
+
+
+class HazardMonthRollup(models.Model):
+    """Hazards found and closed per (grid, month) for the trend; months in the default time zone."""
+
+    division = models.CharField(max_length=15)
+    township_code = models.CharField(max_length=9)
+    month = models.DateField()
+    measure = models.CharField(max_length=6)  # "found" or "closed"
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "township_code", "month", "measure"], name="hazard_month_rollup_key"
+            )
+        ]
+        indexes = [models.Index(fields=["month"], name="hazard_month_rollup_month")]
+
+    def __str__(self) -> str:
+        return f"{self.division} {self.month:%Y-%m} {self.measure}: {self.n}"
+
+
+class InspectionRollup(models.Model):
+    """Inspections per (township, department, inspector)."""
+
+    township_code = models.CharField(max_length=9)
+    department = models.CharField(max_length=12, blank=True)
+    official = models.IntegerField()
+    inspections = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["township_code", "department", "official"], name="inspection_rollup_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township_code} {self.department}: {self.inspections}"
+
+
+class ReinspectionRollup(models.Model):
+    """Re-inspections (and how many passed) per (township, inspector)."""
+
+    township_code = models.CharField(max_length=9)
+    official = models.IntegerField()
+    reinspections = models.IntegerField(default=0)
+    passed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["township_code", "official"], name="reinspection_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.township_code}: {self.passed}/{self.reinspections}"
