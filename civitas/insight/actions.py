@@ -13,6 +13,7 @@ import pandas as pd
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from civitas.core import audit
 from civitas.insight import coin
@@ -29,7 +30,7 @@ from civitas.insight.indicators import Extract, month_start
 from civitas.insight.models import Framework, IndexRun, IndexScore
 
 # Options of a run that are not the engine's PipelineOptions.
-RUN_OPTIONS = {"drop_uninformative": True, "weight_noise": 0.25, "mc_aggregations": None}
+RUN_OPTIONS = {"drop_uninformative": True, "weight_noise": 0.25, "mc_aggregations": None, "mc_normalisations": None}
 DEFAULT_OPTIONS: dict[str, Any] = {
     "impute": "mean",
     "treat": True,
@@ -55,7 +56,10 @@ def do_install_template(*, acting_user: Any, code: str = TEMPLATE_CODE) -> Frame
     to_coin(records)  # validates
     framework = Framework.objects.create(
         code=code,
-        name={"zh-hans": "县域社会治理指数（浙大框架）", "en": "County social-governance index (ZJU structure)"},
+        name={
+            "zh-hans": "县域社会治理指数（浙大框架）",
+            "en": gettext_noop("County social-governance index (ZJU structure)"),
+        },
         description=str(
             _(
                 "4 dimensions and 11 first-level indicators after the Zhejiang University index; "
@@ -199,6 +203,7 @@ def do_compute_run(
                     seed=seed,
                     weight_noise=float(merged.get("weight_noise", 0.25)),
                     aggregations=merged.get("mc_aggregations"),
+                    normalisations=mc_normalisations(merged.get("mc_normalisations")),
                 ),
                 mc_runs,
                 seed,
@@ -243,6 +248,16 @@ def build_tolerant(dataset: Dataset, options: coin.PipelineOptions, drop_uninfor
             dataset.gaps = [gap for gap in dataset.gaps if gap["indicator"] != indicator]
             dataset.records = prune(dataset.records, set(kept) - {indicator})
             dataset.table = dataset.table.drop(columns=indicator)
+
+
+def mc_normalisations(specs: Any) -> list[coin.Normalisation] | None:
+    """The normalisations the Monte Carlo draws from: method names or option mappings (None = the run's own)."""
+    if not specs:
+        return None
+    return [
+        coin.Normalisation(**spec) if isinstance(spec, Mapping) else coin.Normalisation(method=str(spec))
+        for spec in specs
+    ]
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from civitas.insight.access import (
     scores_visible_to,
 )
 from civitas.insight.choices import UnitLevel
+from civitas.insight.datasets import localise
 from civitas.insight.drilldown import indicator_records, indicator_series, stage, unit_tree
 from civitas.insight.reports import ranking_rows
 
@@ -216,7 +217,7 @@ def run_stage(request: HttpRequest, pk: int, name: str) -> dict[str, Any]:
 def run_unit(request: HttpRequest, pk: int, code: str) -> dict[str, Any]:
     run = access_run(request.user, pk)
     access_unit(request.user, run, code)
-    return {"unit": code, "nodes": unit_tree(run, code), "gaps": [g for g in run.gaps if g["unit"] == code]}
+    return {"unit": code, "nodes": unit_tree(run, code), "gaps": localise([g for g in run.gaps if g["unit"] == code])}
 
 
 @router.get("/runs/{pk}/units/{code}/{indicator}")

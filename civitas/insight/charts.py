@@ -110,3 +110,29 @@ def tile_grid(labels: Sequence[str], scores: Sequence[float | None], columns: in
     axes.set_ylim(-rows + 1, 1)
     axes.axis("off")
     return _svg(figure)
+
+
+def boundary_map(
+    labels: Sequence[str], scores: Sequence[float | None], shapes: Sequence[Sequence[Sequence[tuple[float, float]]]]
+) -> str:
+    """Units drawn from their boundaries (longitude/latitude outer rings), coloured by score, labelled."""
+    figure, axes = plt.subplots(figsize=(6.4, 5.0))
+    present = [score for score in scores if score is not None]
+    norm = Normalize(min(present, default=0), max(present, default=1) or 1)
+    cmap = colormaps["RdYlGn"]
+    latitudes = [lat for rings in shapes for ring in rings for _lon, lat in ring]
+    squeeze = math.cos(math.radians(sum(latitudes) / len(latitudes))) if latitudes else 1.0
+    for label, score, rings in zip(labels, scores, shapes, strict=True):
+        colour = "#dde1e7" if score is None else cmap(norm(score))
+        biggest = max(rings, key=len)
+        for ring in rings:
+            axes.add_patch(
+                plt.Polygon([(lon * squeeze, lat) for lon, lat in ring], facecolor=colour, edgecolor="white")
+            )
+        x = sum(lon for lon, _lat in biggest) / len(biggest) * squeeze
+        y = sum(lat for _lon, lat in biggest) / len(biggest)
+        axes.text(x, y, label if score is None else f"{label}\n{score:.0f}", ha="center", va="center", fontsize=7)
+    axes.autoscale_view()
+    axes.set_aspect("equal")
+    axes.axis("off")
+    return _svg(figure).replace('class="chart"', 'class="chart" id="boundary-map"', 1)

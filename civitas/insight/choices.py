@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.accounts.choices import Role
 
@@ -17,7 +18,7 @@ class UnitLevel(models.IntegerChoices):
 
 class RunStatus(models.TextChoices):
     DONE = "done", _("computed")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("index run", "failed")
 
 
 class NodeKind(models.TextChoices):

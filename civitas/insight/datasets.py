@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from django.db import DatabaseError, transaction
 from django.db.models import Avg
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from civitas.insight import coin, indicators
@@ -26,6 +27,37 @@ from civitas.places.models import Division
 
 NAME_COLUMN = "uName"
 GROUP_COLUMN = "township"
+
+# Why a value or an indicator is missing. Stored with the run as the source message and its parameters, so each
+# viewer reads the reason in their own language (``localise``), whatever language the run was computed in.
+ZERO_DENOMINATOR = gettext_noop("the denominator is zero (nothing to measure against)")
+NO_DATA = gettext_noop("no data for this unit in the period")
+NO_IMPORTED_VALUE = gettext_noop("no imported value in the period")
+TOWNSHIP_ONLY = gettext_noop("it is measured per township only")
+NO_SOURCE = gettext_noop("its source app has no such records yet")
+SOURCE_UNREADABLE = gettext_noop("its source table cannot be read ({error})")
+NO_VALUE = gettext_noop("no unit has a value")
+ONE_VALUE = gettext_noop("only one unit has a value ({value:g}), so it cannot rank them")
+SAME_VALUE = gettext_noop("every unit has the same value ({value:g}), so it cannot rank them")
+
+
+def because(msgid: str, **params: Any) -> dict[str, Any]:
+    """A reason in the active language, with its source message and parameters for other languages."""
+    return {"reason": gettext(msgid).format(**params), "reason_id": msgid, "reason_params": params}
+
+
+def localise(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Gaps or left-out indicators with each reason in the active language (stored text when no source)."""
+    out = []
+    for entry in entries:
+        if entry.get("reason_id"):
+            try:
+                reason = gettext(entry["reason_id"]).format(**entry.get("reason_params") or {})
+            except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder: the stored text
+                reason = entry["reason"]
+            entry = {**entry, "reason": reason}
+        out.append(entry)
+    return out
 
 
 @dataclass
@@ -72,37 +104,37 @@ def build_dataset(records: list[dict[str, Any]], extract: Extract, drop_uninform
                     indicator=code,
                 )
             if indicator.levels and extract.level not in indicator.levels:
-                excluded.append({"indicator": code, "reason": str(_("it is measured per township only"))})
+                excluded.append({"indicator": code, **because(TOWNSHIP_ONLY)})
                 continue
             if not indicator.available():
-                excluded.append({"indicator": code, "reason": str(_("its source app has no such records yet"))})
+                excluded.append({"indicator": code, **because(NO_SOURCE)})
                 continue
             try:
                 with transaction.atomic():  # a savepoint: a missing table must not abort the whole run
                     extraction = indicators.extract(indicator, extract, codes)
             except DatabaseError as error:
-                reason = _("its source table cannot be read ({error})").format(error=str(error)[:120])
-                excluded.append({"indicator": code, "reason": str(reason)})
+                excluded.append({"indicator": code, **because(SOURCE_UNREADABLE, error=str(error)[:120])})
                 continue
             extractions[code] = extraction
             values, reasons = extraction.period_values()
         table[code] = values.reindex(codes).astype(float)
         for unit in table.index[table[code].isna()]:
-            reason = reasons.get(unit, str(_("no data for this unit in the period")))
-            gaps.append({"indicator": code, "unit": unit, "unit_name": units[unit], "reason": reason})
+            missing = ZERO_DENOMINATOR if unit in reasons else NO_DATA
+            if record.get("source") == IndicatorSource.EXTERNAL:
+                missing = NO_IMPORTED_VALUE
+            gaps.append({"indicator": code, "unit": unit, "unit_name": units[unit], **because(missing)})
         if drop_uninformative:
             present = table[code].dropna()
             why = None
             if present.empty:
-                why = _("no unit has a value")
+                why = NO_VALUE
             elif len(present) == 1:
-                why = _("only one unit has a value ({value:g}), so it cannot rank them")
+                why = ONE_VALUE
             elif np.ptp(present.to_numpy()) == 0:
-                why = _("every unit has the same value ({value:g}), so it cannot rank them")
+                why = SAME_VALUE
             if why is not None:
-                excluded.append(
-                    {"indicator": code, "reason": str(why).format(value=present.iloc[0] if len(present) else 0)}
-                )
+                value = float(present.iloc[0]) if len(present) else 0.0
+                excluded.append({"indicator": code, **because(why, value=value)})
                 table = table.drop(columns=code)
                 gaps = [gap for gap in gaps if gap["indicator"] != code]
     kept = set(table.columns)
@@ -141,7 +173,7 @@ def _external(code: str, extract: Extract, units: list[str]) -> tuple[pd.Series,
         .annotate(mean=Avg("value"))
     )
     values = pd.Series({row["division_id"]: row["mean"] for row in rows}, dtype=float)
-    return values, {unit: str(_("no imported value in the period")) for unit in units if unit not in values.index}
+    return values, {unit: gettext(NO_IMPORTED_VALUE) for unit in units if unit not in values.index}
 
 
 def month_of(day: datetime.date) -> datetime.date:

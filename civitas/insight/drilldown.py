@@ -17,6 +17,7 @@ from civitas.insight import indicators
 from civitas.insight.choices import IndicatorSource, NodeKind
 from civitas.insight.indicators import Extract
 from civitas.insight.models import ExternalValue, IndexRun, localised
+from civitas.people.identity import mask_document
 from civitas.people.models import Person
 
 RECORD_LIMIT = 50
@@ -111,33 +112,52 @@ def indicator_records(
     indicator = indicators.get(code)
     if indicator is None or not indicator.available():
         return [], 0
-    rows = indicator.record_tally.rows(Extract(len(unit), unit, run.period_start, run.period_end))
+    tally = indicator.record_tally
+    rows = tally.rows(Extract(len(unit), unit, run.period_start, run.period_end))
     total = rows.count()
-    objects = list(rows.order_by("-pk")[:limit])
-    return [describe(obj) for obj in _with_people(objects)], total
+    order = [f"-{tally.date_field}", "-pk"] if tally.date_field else ["-pk"]
+    objects = list(rows.order_by(*order)[:limit])
+    return [describe(obj, tally.date_field) for obj in _with_people(objects)], total
 
 
-def describe(obj: Model) -> dict[str, Any]:
-    """A masked one-line description of a counted record."""
+# Record fields that are document numbers of a person: shown masked like the person's own document.
+DOCUMENT_NUMBER_MODELS = frozenset({"permits.permit"})
+
+
+def describe(obj: Model, date_field: str | None = None) -> dict[str, Any]:
+    """A masked one-line description of a counted record: when (the date it was counted by), what, where, who."""
     from civitas.core.models import DomainEvent
 
-    if isinstance(obj, DomainEvent):
-        person = getattr(obj, "_person", None)
-        who = (
-            f"{mask_name(person.display_name())} · {person.doc_masked}"
-            if person
-            else f"{obj.subject_type} #{obj.subject_id}"
+    when = getattr(obj, date_field, None) if date_field else None
+    if when is None:
+        when = next(
+            (
+                getattr(obj, name)
+                for name in ("declared_at", "created_at", "occurred_at", "occurred_on", "issued_on")
+                if hasattr(obj, name)
+            ),
+            None,
         )
-        return {"id": obj.pk, "when": obj.occurred_at, "what": obj.kind, "where": obj.division_code, "who": who}
-    when = next(
-        (getattr(obj, name) for name in ("declared_at", "created_at", "occurred_at") if hasattr(obj, name)), None
-    )
+    person = getattr(obj, "_person", None)
+    if isinstance(obj, DomainEvent):
+        what: Any = obj.kind
+        reference = "" if person else f"{obj.subject_type} #{obj.subject_id}"
+        where = obj.division_code
+    else:
+        what = obj._meta.verbose_name
+        number = str(getattr(obj, "number", "") or "")
+        if number and obj._meta.label_lower in DOCUMENT_NUMBER_MODELS:
+            number = mask_document(number)
+        reference = number or f"#{obj.pk}"
+        where = getattr(obj, "division_code", "") or ""
+    who = f"{mask_name(person.display_name())} · {person.doc_masked}" if person else ""
     return {
         "id": obj.pk,
         "when": when,
-        "what": obj._meta.verbose_name,
-        "where": getattr(obj, "division_code", ""),
-        "who": str(getattr(obj, "number", "") or ""),
+        "timed": isinstance(when, datetime.datetime),  # a date (ledger entry, permit) has no time of day
+        "what": what,
+        "where": where,
+        "who": " · ".join(filter(None, [who, reference])),
     }
 
 
@@ -148,16 +168,38 @@ def mask_name(name: str) -> str:
     return name[0] + "＊" * max(1, min(len(name) - 1, 3))
 
 
+def _person_id(obj: Any) -> int | None:
+    """The person a counted record is about: an event's or ledger entry's subject, a record's person or landlord,
+    or a declaration's first declared person."""
+    if getattr(obj, "subject_type", "") in ("person", "landlord") and str(obj.subject_id).isdigit():
+        return int(obj.subject_id)
+    for name in ("person_id", "landlord_id", "holder_id", "applicant_id"):
+        value = getattr(obj, name, None)
+        if isinstance(value, int):
+            return value
+    return getattr(obj, "_declarant_id", None)
+
+
 def _with_people(objects: list[Any]) -> list[Any]:
-    ids = {
-        int(obj.subject_id)
-        for obj in objects
-        if getattr(obj, "subject_type", "") in ("person", "landlord") and str(obj.subject_id).isdigit()
-    }
+    """Attach each record's person (one query for all), so names and documents can be shown masked."""
+    declarations = [obj for obj in objects if obj._meta.label_lower == "residence.declaration"]
+    if declarations:
+        members = (
+            declarations[0]
+            .members.model.objects.filter(declaration__in=declarations)
+            .order_by("declaration_id", "pk")
+            .values_list("declaration_id", "person_id")
+        )
+        first: dict[int, int] = {}
+        for declaration_id, person_id in members:
+            first.setdefault(declaration_id, person_id)
+        for obj in declarations:
+            obj._declarant_id = first.get(obj.pk)
+    ids = {pid for pid in (_person_id(obj) for obj in objects) if pid is not None}
     people = Person.objects.in_bulk(ids) if ids else {}
     for obj in objects:
-        if getattr(obj, "subject_type", "") in ("person", "landlord") and str(obj.subject_id).isdigit():
-            obj._person = people.get(int(obj.subject_id))
+        pid = _person_id(obj)
+        obj._person = people.get(pid) if pid is not None else None
     return objects
 
 

@@ -36,6 +36,11 @@ class RunForm(forms.Form):
     impute = forms.ChoiceField(label=_("Missing values"), choices=ImputationMethod.choices, required=False)
     treat = forms.BooleanField(label=_("Treat outliers (winsorise, then log)"), required=False, initial=True)
     mc_runs = forms.IntegerField(label=_("Monte Carlo runs"), min_value=0, max_value=5000, initial=200)
+    vary_methods = forms.BooleanField(
+        label=_("The Monte Carlo also draws the normalisation (min-max, z-score, ranks), not only the weights"),
+        required=False,
+        initial=True,
+    )
     seed = forms.IntegerField(label=_("Random seed"), initial=1, required=False)
     publish = forms.BooleanField(label=_("Publish on the public dashboard"), required=False)
 
@@ -47,12 +52,22 @@ class RunForm(forms.Form):
 
     def options(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
+        options: dict[str, Any] = {
             "normalisation": {"method": data["normalisation"]},
             "aggregation": data["aggregation"],
             "impute": data["impute"] or None,
             "treat": bool(data["treat"]),
         }
+        if data.get("vary_methods"):
+            others = METHOD_CHOICES if data["aggregation"] == "arithmetic" else POSITIVE_METHOD_CHOICES
+            options["mc_normalisations"] = list(dict.fromkeys([data["normalisation"], *others]))
+        return options
+
+
+# Normalisations the Monte Carlo may draw besides the run's own. Geometric and harmonic means need positive
+# values, which z-scores and min-max onto [0, 100] do not give; ranks (1 = worst) always are.
+METHOD_CHOICES = ("minmax", "zscore", "rank")
+POSITIVE_METHOD_CHOICES = ("rank",)
 
 
 class WeightsForm(forms.Form):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from civitas.insight import coin
 from civitas.insight.choices import IndicatorSource, NodeKind
@@ -18,57 +19,72 @@ from civitas.insight.models import Framework, FrameworkNode
 
 TEMPLATE_CODE = "zju-county-governance"
 
-INDEX = {"code": "INDEX", "name": {"zh-hans": "县域社会治理指数", "en": "County social-governance index"}}
+INDEX = {"code": "INDEX", "name": {"zh-hans": "县域社会治理指数", "en": gettext_noop("County social-governance index")}}
 
 # (code, zh-hans, en, [(group code, zh-hans, en, [indicator codes])])
 DIMENSIONS: list[tuple[str, str, str, list[tuple[str, str, str, list[str]]]]] = [
     (
         "D1",
         "社会管理",
-        "Social management",
+        gettext_noop("Social management"),
         [
             (
                 "G01",
                 "人口服务管理",
-                "Population services and registration",
+                gettext_noop("Population services and registration"),
                 ["RES_ON_TIME", "RES_FOREIGN_24H", "PRM_COVERAGE", "SCH_PLACES"],
             ),
-            ("G02", "出租房屋安全", "Rental housing safety", ["RES_OVER_CAPACITY", "INS_HAZARDS"]),
-            ("G03", "公共安全隐患整治", "Hazards put right", ["INS_HAZARDS_CLOSED", "INS_CLOSED_ON_TIME"]),
+            ("G02", "出租房屋安全", gettext_noop("Rental housing safety"), ["RES_OVER_CAPACITY", "INS_HAZARDS"]),
+            (
+                "G03",
+                "公共安全隐患整治",
+                gettext_noop("Hazards put right"),
+                ["INS_HAZARDS_CLOSED", "INS_CLOSED_ON_TIME"],
+            ),
         ],
     ),
     (
         "D2",
         "政社共治",
-        "State–society co-governance",
+        gettext_noop("State–society co-governance"),
         [
-            ("G04", "矛盾纠纷化解", "Dispute resolution", ["MED_BREACHES", "MED_SETTLED", "MED_DAYS_TO_SETTLE"]),
-            ("G05", "信用治理", "Credit-based governance", ["CRD_CONSEQUENCES", "CRD_LOW_LANDLORDS"]),
-            ("G06", "网格协同", "Grid cooperation", ["RES_DECLARED_ROOMS"]),
+            (
+                "G04",
+                "矛盾纠纷化解",
+                gettext_noop("Dispute resolution"),
+                ["MED_BREACHES", "MED_SETTLED", "MED_DAYS_TO_SETTLE"],
+            ),
+            ("G05", "信用治理", gettext_noop("Credit-based governance"), ["CRD_CONSEQUENCES", "CRD_LOW_LANDLORDS"]),
+            ("G06", "网格协同", gettext_noop("Grid cooperation"), ["RES_DECLARED_ROOMS"]),
         ],
     ),
     (
         "D3",
         "社会自治",
-        "Social self-governance",
+        gettext_noop("Social self-governance"),
         [
-            ("G07", "房东自我管理", "Landlords' self-management", ["LND_SELF_INSPECTION", "RES_CHECKOUT_REPORTED"]),
-            ("G08", "社区参与", "Community participation", ["LND_HELPING"]),
-            ("G09", "居民自主申报", "Residents declaring themselves", ["RES_SELF_DECLARED"]),
+            (
+                "G07",
+                "房东自我管理",
+                gettext_noop("Landlords' self-management"),
+                ["LND_SELF_INSPECTION", "RES_CHECKOUT_REPORTED"],
+            ),
+            ("G08", "社区参与", gettext_noop("Community participation"), ["LND_HELPING"]),
+            ("G09", "居民自主申报", gettext_noop("Residents declaring themselves"), ["RES_SELF_DECLARED"]),
         ],
     ),
     (
         "D4",
         "科技支撑",
-        "Technology support",
+        gettext_noop("Technology support"),
         [
             (
                 "G10",
                 "智能核验与网上办事",
-                "Automatic verification and online services",
+                gettext_noop("Automatic verification and online services"),
                 ["RES_AUTO_VERIFIED", "SRV_ON_TIME"],
             ),
-            ("G11", "智慧安防", "Smart security", ["LND_SMART_ACCESS"]),
+            ("G11", "智慧安防", gettext_noop("Smart security"), ["LND_SMART_ACCESS"]),
         ],
     ),
 ]

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civitas.insight.choices import IndicatorSource, NodeKind, RunStatus, UnitLevel
@@ -19,10 +19,16 @@ from civitas.places.models import ScopedQuerySet
 
 
 def localised(names: dict[str, str] | None, fallback: str = "") -> str:
-    """The name in the active language, else Chinese, else English, else ``fallback``."""
+    """The name in the active language, else the catalogue's translation of the English name, else Chinese,
+    else English, else ``fallback``."""
     names = names or {}
     language = (get_language() or "zh-hans").lower()
-    for key in (language, language.split("-")[0], "zh-hans", "zh", "en"):
+    for key in (language, language.split("-")[0]):
+        if names.get(key):
+            return names[key]
+    if names.get("en") and gettext(names["en"]) != names["en"]:
+        return gettext(names["en"])
+    for key in ("zh-hans", "zh", "en"):
         if names.get(key):
             return names[key]
     return next(iter(names.values()), fallback) if names else fallback
@@ -57,7 +63,12 @@ class FrameworkNode(models.Model):
     )
     code = models.CharField(_("code"), max_length=40)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name=pgettext_lazy("framework node", "parent"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     level = models.PositiveSmallIntegerField(_("level"), help_text=_("1 = indicator; the index is the highest."))
     kind = models.CharField(_("kind"), max_length=10, choices=NodeKind.choices)
@@ -131,7 +142,9 @@ class ExternalValue(models.Model):
     indicator = models.ForeignKey(
         ExternalIndicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
     )
-    division = models.ForeignKey("places.Division", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    division = models.ForeignKey(
+        "places.Division", verbose_name=pgettext_lazy("index", "unit"), on_delete=models.PROTECT, related_name="+"
+    )
     month = models.DateField(_("month"), help_text=_("First day of the month."))
     value = models.FloatField(_("value"))
     batch = models.ForeignKey(ExternalImport, verbose_name=_("import"), on_delete=models.CASCADE, related_name="values")
@@ -208,9 +221,11 @@ class IndexScore(models.Model):
     """The score and rank of one unit on one aggregate (the index, a dimension, a group) in a run."""
 
     run = models.ForeignKey(IndexRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="scores")
-    division = models.ForeignKey("places.Division", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    division = models.ForeignKey(
+        "places.Division", verbose_name=pgettext_lazy("index", "unit"), on_delete=models.PROTECT, related_name="+"
+    )
     node_code = models.CharField(_("node"), max_length=40)
-    score = models.FloatField(_("score"))
+    score = models.FloatField(pgettext_lazy("index", "score"))
     rank = models.PositiveIntegerField(_("rank"))
 
     objects = IndexScoreQuerySet.as_manager()

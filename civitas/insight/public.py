@@ -23,10 +23,11 @@ def threshold() -> int:
     return int(getattr(settings, "INSIGHT_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
 
 
-# Published counts: label → tally (events per township in the run's period).
+# Published counts: label → tally (per township in the run's period). Declarations are counted as the index
+# counts them (RES_ON_TIME): checked declarations, and among them the late ones.
 COUNTS: list[tuple[str, Any, Tally]] = [
-    ("declarations", _("Declarations verified"), indicators.VERIFIED),
-    ("late", _("Late declarations"), indicators.events("residence.declaration_late")),
+    ("declarations", _("Declarations checked"), indicators.CHECKED_DECLARATIONS),
+    ("late", _("Late declarations"), indicators.LATE_DECLARATIONS),
     ("group_renting", _("Group-renting findings"), indicators.events("residence.over_capacity")),
     ("hazards", _("Hazards confirmed"), indicators.events("inspections.hazard_confirmed")),
     ("hazards_closed", _("Hazards closed"), indicators.events("inspections.hazard_closed")),

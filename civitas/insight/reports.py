@@ -79,7 +79,9 @@ def build_xlsx(run: IndexRun, scores: Any, visible_units: set[str]) -> bytes:
     if run.gaps:
         page = book.create_sheet("Gaps")
         page.append(["indicator", "unit", "reason"])
-        for gap in run.gaps:
+        from civitas.insight.datasets import localise
+
+        for gap in localise(run.gaps):
             if gap["unit"] in visible_units:
                 page.append([gap["indicator"], gap["unit"], gap["reason"]])
     out = io.BytesIO()

@@ -42,6 +42,7 @@ def populate(ctx: SeedContext) -> None:
         scope_code=CITY_CODE,
         period_start=start,
         period_end=end,
+        options={"mc_normalisations": ["minmax", "zscore", "rank"]},  # method uncertainty besides the weights
         mc_runs=1000,
         seed=ctx.seed,
         publish=True,

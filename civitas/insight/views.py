@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from civitas.core import audit
 from civitas.core.models import AuditEvent
-from civitas.insight import actions, charts, indicators, public
+from civitas.insight import actions, boundaries, charts, indicators, public
 from civitas.insight.access import (
     access_framework,
     access_run,
@@ -31,11 +32,12 @@ from civitas.insight.access import (
     scores_visible_to,
 )
 from civitas.insight.choices import RunStatus
+from civitas.insight.datasets import localise
 from civitas.insight.drilldown import indicator_records, indicator_series, stage, unit_tree
 from civitas.insight.forms import ImportForm, RunForm, WeightsForm
 from civitas.insight.importer import do_import_external
 from civitas.insight.indicators import Extract
-from civitas.insight.models import localised
+from civitas.insight.models import IndexRun, IndexScore, localised
 from civitas.insight.reports import build_pdf, build_xlsx, dimension_labels, ranking_rows
 from civitas.places.models import Division
 
@@ -67,10 +69,34 @@ def _trend(scope: str, start: datetime.date, end: datetime.date) -> list[dict[st
     return out
 
 
+DASHBOARD_CANDIDATES = 20  # latest computed runs considered for the dashboard
+
+
+def dashboard_run(user: Any, scope: str) -> IndexRun | None:
+    """The run that ranks most for this viewer: the latest with several units inside their jurisdiction (a
+    township officer gets the run comparing their communities, not a "ranking" of their township alone),
+    else the latest with one, else the latest computed run."""
+    runs = list(runs_visible_to(user).filter(status=RunStatus.DONE)[:DASHBOARD_CANDIDATES])
+    if not runs:
+        return None
+    units = dict(
+        IndexScore.objects.filter(run__in=runs)
+        .in_scope(scope)
+        .order_by()
+        .values("run")
+        .annotate(n=Count("division", distinct=True))
+        .values_list("run", "n")
+    )
+    return next(
+        (run for run in runs if units.get(run.pk, 0) >= 2),
+        next((run for run in runs if units.get(run.pk, 0) >= 1), runs[0]),
+    )
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = require_view(request.user)
-    run = runs_visible_to(request.user).filter(status=RunStatus.DONE).first()
+    run = dashboard_run(request.user, scope)
     context: dict[str, Any] = {"run": run, "scope": Division.objects.filter(code=scope).first()}
     if run is not None:
         rows = ranking_rows(run, scores_visible_to(request.user, run))
@@ -79,13 +105,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             rows=rows,
             dimensions=dimension_labels(run),
             bars=charts.ranking_bars([r["name"] for r in top], [r["score"] for r in top]) if top else "",
-            tiles=charts.tile_grid(
-                [r["name"] for r in top], [r["score"] for r in top], columns=8 if len(top) > 20 else 5
-            )
-            if top
-            else "",
             charted=len(top),
         )
+        shapes = boundaries.shapes([r["unit"] for r in top]) if top else None
+        if shapes:
+            context["map"] = charts.boundary_map(
+                [r["name"] for r in top], [r["score"] for r in top], [shapes[r["unit"]] for r in top]
+            )
+        elif top:
+            columns = 8 if len(top) > 20 else 5
+            context["tiles"] = charts.tile_grid([r["name"] for r in top], [r["score"] for r in top], columns=columns)
         end = run.period_end
     else:
         end = timezone.localdate().replace(day=1)
@@ -184,7 +213,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "removal": [{"code": code, "label": labels.get(code, code), "value": value} for code, value in removal],
             "first_order": [{"factor": k, "value": v} for k, v in run.sensitivity["first_order"].items()],
         }
-    gaps = [g for g in run.gaps if g["unit"] in visible]
+    gaps = localise([g for g in run.gaps if g["unit"] in visible])
     context = {
         "run": run,
         "rows": rows,
@@ -193,7 +222,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "gap_count": len(gaps),
         "gap_summary": sorted(Counter((g["indicator"], g["reason"]) for g in gaps).items()),
         "sensitivity": sensitivity,
-        "excluded": run.details.get("excluded", []),
+        "excluded": localise(run.details.get("excluded", [])),
         "may_edit": may_edit(request.user),
         "stages": list(run.stages),
         "details": run.details,
@@ -239,7 +268,7 @@ def unit_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     access_unit(request.user, run, code)
     division = Division.objects.get(code=code)
     tree = unit_tree(run, code)
-    gaps = [g for g in run.gaps if g["unit"] == code]
+    gaps = localise([g for g in run.gaps if g["unit"] == code])
     return render(request, "insight/unit.html", {"run": run, "division": division, "tree": tree, "gaps": gaps})
 
 
@@ -364,7 +393,7 @@ def _report_context(request: HttpRequest, pk: int) -> tuple[Any, dict[str, Any],
     scores = scores_visible_to(request.user, run)
     rows = ranking_rows(run, scores)
     visible = {r["unit"] for r in rows}
-    gaps = [g for g in run.gaps if g["unit"] in visible]
+    gaps = localise([g for g in run.gaps if g["unit"] in visible])
     context = {
         "run": run,
         "rows": rows,

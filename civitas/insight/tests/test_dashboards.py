@@ -145,3 +145,96 @@ def test_an_analyst_starts_a_run_from_the_page(city: dict[str, Any], run: Any) -
     assert response.status_code == 302
     new = run.__class__.objects.exclude(pk=run.pk).get()
     assert new.level == 12 and new.options["normalisation"] == {"method": "rank"} and new.mc_runs == 100
+    assert "mc_normalisations" not in new.options or not new.options["mc_normalisations"]
+
+
+def test_an_analyst_asks_the_monte_carlo_to_vary_the_method_from_the_page(city: dict[str, Any], run: Any) -> None:
+    form = {
+        "framework": run.framework.pk,
+        "level": 9,
+        "period_start": "2026-09",
+        "period_end": "2026-09",
+        "normalisation": "minmax",
+        "impute": "mean",
+        "mc_runs": 100,
+        "seed": 5,
+        "vary_methods": "on",
+    }
+    client = client_for(city["analyst"])
+    assert client.post(reverse("insight:run_new"), {**form, "aggregation": "arithmetic"}).status_code == 302
+    assert client.post(reverse("insight:run_new"), {**form, "aggregation": "geometric"}).status_code == 302
+    arithmetic, geometric = run.__class__.objects.exclude(pk=run.pk).order_by("pk")
+    assert arithmetic.options["mc_normalisations"] == ["minmax", "zscore", "rank"]
+    assert "normalisation" in arithmetic.sensitivity["first_order"]
+    assert geometric.options["mc_normalisations"] == ["minmax", "rank"]
+
+
+def test_a_township_officers_dashboard_ranks_the_communities_of_their_township(city: dict[str, Any], run: Any) -> None:
+    from civitas.testing import factories
+
+    t1 = city["t1"]
+    v2 = factories.division("330782001002", "绣湖社区", t1)
+    grid = factories.division("330782001002001", "第1网格", v2)
+    factories.rental_property(grid, factories.person("周房东", division=grid), rooms=4)
+    communities = actions.do_compute_run(
+        run.framework,
+        acting_user=city["analyst"],
+        level=12,
+        scope_code="330782",
+        period_start=SEPT,
+        period_end=SEPT,
+        options={"treat": False},
+    )
+    actions.do_compute_run(  # computed later, but it shows the officer's township alone
+        run.framework,
+        acting_user=city["analyst"],
+        scope_code="330782",
+        period_start=SEPT,
+        period_end=SEPT,
+        options={"treat": False},
+    )
+    html = client_for(city["police"]).get(reverse("insight:dashboard")).content.decode()
+    assert f"run #{communities.pk}" in html
+    assert "香溪社区" in html and "绣湖社区" in html and "青口社区" not in html
+    assert client_for(city["analyst"]).get(reverse("insight:dashboard")).context["run"].level == 9
+
+
+def test_the_public_counts_of_declarations_are_the_declarations_the_index_counts(
+    city: dict[str, Any], run: Any
+) -> None:
+    counts = client_for().get("/api/insight/public").json()["counts"]
+    assert counts["columns"]["declarations"] == "Declarations checked"
+    assert counts["column_totals"]["declarations"] == 10 + 5 + 4  # September's checked declarations
+    assert counts["column_totals"]["late"] is None  # 3 late declarations: too few to publish
+
+
+def _square(code: str, x: float) -> dict[str, Any]:
+    ring = [[x, 29.3], [x + 0.1, 29.3], [x + 0.1, 29.4], [x, 29.4], [x, 29.3]]
+    return {"type": "Feature", "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def test_the_dashboard_draws_a_map_when_boundaries_are_available_as_geojson(
+    city: dict[str, Any], run: Any, tmp_path: Any, settings: Any
+) -> None:
+    import json
+
+    geojson = tmp_path / "boundaries.geojson"
+    features = [_square(code, 120.0 + i / 10) for i, code in enumerate(("330782001", "330782100", "330782002"))]
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    settings.INSIGHT_BOUNDARIES_GEOJSON = str(geojson)
+    html = client_for(city["analyst"]).get(reverse("insight:dashboard")).content.decode()
+    assert 'id="boundary-map"' in html and "GeoJSON" not in html
+    for name in ("稠城街道", "佛堂镇", "江东街道"):
+        assert html.count(name) >= 3  # bars, map and table
+
+
+def test_the_dashboard_falls_back_to_tiles_when_a_unit_has_no_boundary(
+    city: dict[str, Any], run: Any, tmp_path: Any, settings: Any
+) -> None:
+    import json
+
+    geojson = tmp_path / "boundaries.geojson"
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": [_square("330782001", 120.0)]}))
+    settings.INSIGHT_BOUNDARIES_GEOJSON = str(geojson)
+    html = client_for(city["analyst"]).get(reverse("insight:dashboard")).content.decode()
+    assert 'id="boundary-map"' not in html and "GeoJSON" in html

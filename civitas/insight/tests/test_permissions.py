@@ -13,7 +13,7 @@ import pytest
 
 from civitas.core import events
 from civitas.insight import actions
-from civitas.insight.tests.conftest import small_framework_records
+from civitas.insight.tests.conftest import declare_many, small_framework_records
 from civitas.testing.matrix import ROLES, Case, run_case_for_roles
 
 VIEWERS = {"admin": 200, "analyst": 200, "police": 200, "police_other": 200, "grid": 200, "grid_other": 200}
@@ -37,6 +37,9 @@ def world(personas: dict[str, Any]) -> dict[str, Any]:
         for _ in range(late):
             events.emit("residence.declaration_late", division_code=grid, occurred_at=when, payload={})
         events.emit("residence.over_capacity", division_code=grid, occurred_at=when, payload={})
+    declare_many(5, personas["g1"], when, person=personas["landlord_person"])
+    declare_many(1, personas["g1"], when, days_late=2, person=personas["landlord_person"])
+    declare_many(4, personas["g3"], when, person=personas["landlord_person"])
     framework = actions.do_create_framework(
         "small", {"en": "Small"}, small_framework_records(), acting_user=personas["analyst"]
     )

@@ -161,6 +161,30 @@ def test_it_reproduces_the_monte_carlo_from_its_seed(city: dict[str, Any]) -> No
     assert set(first.sensitivity["removal"]) == {"RES_ON_TIME", "RES_OVER_CAPACITY"}
 
 
+def test_its_monte_carlo_can_draw_the_normalisation_as_well_as_the_weights(city: dict[str, Any]) -> None:
+    run = compute(city, mc_runs=200, seed=3, options={"mc_normalisations": ["minmax", "zscore", "rank"]})
+    assert run.status == RunStatus.DONE, run.error
+    factors = set(run.sensitivity["first_order"])
+    assert factors == {"normalisation", "weight:RES_ON_TIME", "weight:RES_OVER_CAPACITY"}
+    weights_only = actions.do_compute_run(
+        run.framework,
+        acting_user=city["analyst"],
+        scope_code="330782",
+        period_start=SEPT,
+        period_end=SEPT,
+        options=HAND,
+        mc_runs=200,
+        seed=3,
+    )
+    assert weights_only.sensitivity is not None
+    assert set(weights_only.sensitivity["first_order"]) == {"weight:RES_ON_TIME", "weight:RES_OVER_CAPACITY"}
+
+
+def test_an_unknown_normalisation_for_the_monte_carlo_fails_the_run_naming_it(city: dict[str, Any]) -> None:
+    run = compute(city, mc_runs=50, seed=1, options={"mc_normalisations": ["minmax", "cubic"]})
+    assert run.status == RunStatus.FAILED and "cubic" in run.error["message"]
+
+
 def test_it_explains_a_unit_down_to_the_records_behind_an_indicator(city: dict[str, Any]) -> None:
     run = compute(city)
     tree = {row["code"]: row for row in unit_tree(run, T1)}
@@ -169,7 +193,8 @@ def test_it_explains_a_unit_down_to_the_records_behind_an_indicator(city: dict[s
     series = indicator_series(run, T1, "RES_ON_TIME")
     assert series is not None and series.numerator == [8.0] and series.denominator == [10.0]
     records, total = indicator_records(run, T1, "RES_ON_TIME")
-    assert total == 10 and all(r["where"].startswith(T1) for r in records)
+    assert total == 8 and all(r["where"].startswith(T1) for r in records)
+    assert all(r["who"].startswith("陈＊＊ · ") and "陈租客" not in r["who"] for r in records)
 
 
 def test_it_compares_communities_as_well_as_townships(city: dict[str, Any]) -> None:
@@ -193,3 +218,27 @@ def test_it_leaves_out_an_indicator_no_unit_has_data_for_and_says_why(city: dict
     assert run.status == RunStatus.DONE
     assert [e["indicator"] for e in run.details["excluded"]] == ["MED_BREACHES"]
     assert "MED_BREACHES" not in run.stages["Raw"]["columns"]
+
+
+def test_reasons_are_read_in_the_viewers_language_whatever_language_the_run_was_computed_in(
+    city: dict[str, Any],
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import translation
+
+    records = [
+        *small_framework_records(),
+        {"code": "MED_BREACHES", "parent": "INDEX", "level": 1, "kind": "indicator", "direction": -1},
+    ]
+    with translation.override("zh-hans"):
+        run = compute(city, records)
+    (excluded,) = run.details["excluded"]
+    assert excluded["reason_id"] == "every unit has the same value ({value:g}), so it cannot rank them"
+    client = Client()
+    client.force_login(city["analyst"])
+    html = client.get(reverse("insight:run", kwargs={"pk": run.pk}), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "MED_BREACHES</span>: every unit has the same value (0), so it cannot rank them" in html
+    with translation.override("zh-hans"):
+        chinese = translation.gettext(excluded["reason_id"]).format(value=0.0)
+    assert excluded["reason"] == chinese
