@@ -50,6 +50,7 @@ from civitas.mediation.choices import (
 )
 from civitas.mediation.models import (
     Agreement,
+    Alert,
     Case,
     ContactAttempt,
     DispatchDecision,
@@ -261,16 +262,22 @@ def do_file_case(
     return case
 
 
-@transaction.atomic
-def do_add_evidence(
-    case: Case, upload: Any, *, description: str = "", party: Party | None = None, acting_user: Any = None
-) -> Evidence:
+def check_evidence(upload: Any) -> tuple[str, int]:
+    """The type and size of an upload, or a ValidationError naming the rule (checked before filing)."""
     ctype = getattr(upload, "content_type", "") or ""
     size = getattr(upload, "size", 0) or 0
     if ctype not in EVIDENCE_TYPES:
         raise ValidationError({"file": _("Upload a photo, PDF, text, audio or video file.")})
     if size > EVIDENCE_MAX_BYTES:
         raise ValidationError({"file": _("A file may be at most 10 MB.")})
+    return ctype, size
+
+
+@transaction.atomic
+def do_add_evidence(
+    case: Case, upload: Any, *, description: str = "", party: Party | None = None, acting_user: Any = None
+) -> Evidence:
+    ctype, size = check_evidence(upload)
     ev = Evidence.objects.create(
         case=case, party=party, file=upload, description=description[:200], content_type=ctype, size=size
     )
@@ -1144,3 +1151,56 @@ def mediator_kinds_for(case: Case) -> list[str]:
     if d.hometown_province:
         out.append(MediatorKind.HOMETOWN)
     return out
+
+
+# ------------------------------------------------------------------------- alerts, evidence, phone numbers
+
+
+@transaction.atomic
+def do_acknowledge_alert(alert: Alert, *, acting_user: Any, now: datetime.datetime | None = None) -> Alert:
+    """A dispatcher marks an early warning as handled; it leaves the console (the record stays)."""
+    if alert.acknowledged_at is not None:
+        raise ValidationError(_("This warning was already marked as handled."))
+    alert.acknowledged_at = now or timezone.now()
+    alert.save(update_fields=["acknowledged_at"])
+    audit.record(
+        "mediation.alert_acknowledged",
+        actor=acting_user,
+        obj=alert,
+        division_code=alert.division_id,
+        new={"kind": alert.kind},
+    )
+    return alert
+
+
+def _may_handle(case: Case, user: Any) -> bool:
+    from civitas.mediation import access
+
+    m = access.mediator_of(user)
+    return (m is not None and case.mediator_id == m.pk) or access.is_dispatcher(user)
+
+
+def open_evidence(case: Case, evidence_id: int, *, acting_user: Any) -> Evidence:
+    """The evidence file for the case's mediator or a dispatcher; every opening is recorded."""
+    if not _may_handle(case, acting_user):
+        raise PermissionDenied(_("Only the case's mediator or a dispatcher opens its evidence."))
+    ev = Evidence.objects.get(case=case, pk=evidence_id)
+    audit.record("mediation.evidence_opened", actor=acting_user, obj=case, new={"evidence": ev.pk})
+    return ev
+
+
+def reveal_party_phone(case: Case, party: Party, *, acting_user: Any) -> str:
+    """The full phone number, for the case's mediator (or a dispatcher) who has to call the party.
+
+    Recorded in the audit log with the case; the number itself is never logged.
+    """
+    if party.case_id != case.pk:
+        raise ValidationError({"party": _("This party belongs to another case.")})
+    if not _may_handle(case, acting_user):
+        raise PermissionDenied(_("Only the case's mediator or a dispatcher may see the full number."))
+    if not case.is_open:
+        raise ValidationError(_("The case is closed; its parties' numbers stay masked."))
+    if not party.phone_enc:
+        raise ValidationError({"party": _("No phone number was given for this party.")})
+    audit.record("mediation.phone_revealed", actor=acting_user, obj=case, new={"party": party.pk})
+    return otp.reveal(party.phone_enc)

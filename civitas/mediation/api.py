@@ -228,7 +228,9 @@ def alerts(request: HttpRequest) -> list[dict[str, Any]]:
             "subject": a.subject,
             "division": a.division_id,
             "detail": a.detail,
+            "summary": a.summary,
             "created_at": a.created_at.isoformat(),
+            "acknowledged_at": a.acknowledged_at.isoformat() if a.acknowledged_at else None,
         }
         for a in qs[:200]
     ]

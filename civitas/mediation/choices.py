@@ -174,3 +174,22 @@ PROVINCES = [
     ("35", _("Fujian")),
     ("50", _("Chongqing")),
 ]
+
+
+# Words for the codes a dispatch decision stores with each candidate (dispatch.py): shown on the case page.
+REASON_LABELS = {
+    "base": _("base score"),
+    "same_hometown": _("same home province"),
+    "foreign_mediator": _("foreign mediator for a foreign party"),
+    "distance": _("distance"),
+    "same_township": _("same township"),
+    "load": _("open cases"),
+    "rating": _("rating"),
+    "lawyer_high_risk": _("lawyer for a high-risk case"),
+    "off_duty": _("off duty"),
+    "at_capacity": _("fully loaded"),
+    "no_shared_language": _("no shared language"),
+    "lacks_skill": _("lacks the skill"),
+    "conflict_of_interest": _("conflict of interest"),
+    "already_offered": _("already offered"),
+}

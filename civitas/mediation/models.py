@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.mediation.choices import (
     LANGUAGE_CODES,
@@ -66,7 +67,7 @@ class Mediator(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     name_latin = models.CharField(_("name in Latin script"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=MediatorKind.choices)
     nationality = models.CharField(_("nationality"), max_length=3, default="CHN")
@@ -206,7 +207,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("filed"), default=timezone.now, db_index=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("mediation", "closed at"), null=True, blank=True)
     settled_amount = models.DecimalField(
         _("settled amount (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -250,7 +251,7 @@ class Party(models.Model):
         related_name="+",
         help_text=_("For merchants and landlords: the person whose credit file applies."),
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=120)
     company = models.CharField(_("company or shop"), max_length=120, blank=True)
     foreign = models.BooleanField(_("foreign"), default=False)
     nationality = models.CharField(_("nationality"), max_length=3, default="CHN")
@@ -634,6 +635,33 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject}"
+
+    @property
+    def headline(self) -> str:
+        """Who or what the alert is about, in words (a spike's stored subject is codes)."""
+        if self.kind == AlertKind.CATEGORY_SPIKE:
+            code = str(self.detail.get("category", ""))
+            return str(Category(code).label) if code in Category.values else code
+        return self.subject
+
+    @property
+    def summary(self) -> str:
+        """The situation in one sentence in the reader's language (the detail JSON holds the numbers)."""
+        d = self.detail or {}
+        if self.kind == AlertKind.REPEAT_PARTY:
+            text = _("respondent in {cases} disputes within {days} days").format(
+                cases=d.get("cases", "?"), days=d.get("days", "?")
+            )
+            return text + (" · " + str(_("landlord")) if d.get("landlord") else "")
+        if self.kind == AlertKind.CATEGORY_SPIKE:
+            return _("{today} cases today against a daily mean of {mean} over the trailing days").format(
+                today=d.get("today", "?"), mean=d.get("trailing_mean", "?")
+            )
+        if self.kind == AlertKind.WAGE_GROUP:
+            return _("{claimants} workers in {cases} cases claim unpaid wages").format(
+                claimants=d.get("claimants", "?"), cases=d.get("cases", "?")
+            )
+        return ""
 
 
 class PhoneChallenge(models.Model):

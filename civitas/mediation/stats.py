@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from civitas.mediation.choices import OPEN_STATUSES, CaseStatus
+from civitas.mediation.choices import OPEN_STATUSES, CaseStatus, Category
 from civitas.mediation.models import Case, Mediator
 from civitas.places.models import Division
 
@@ -41,10 +41,12 @@ def mediator_statistics(mediators: QuerySet[Mediator], cases: QuerySet[Case]) ->
                 "mediator_id": m.pk,
                 "name": str(m),
                 "kind": m.kind,
+                "kind_label": str(m.get_kind_display()),
                 "cases": r["total"],
                 "open": r["open"],
                 "settled": r["settled"],
                 "settled_rate": round(r["settled"] / closed, 3) if closed else None,
+                "settled_percent": round(100 * r["settled"] / closed) if closed else None,
                 "median_hours_to_settle": round(median(hours[m.pk]), 1) if m.pk in hours else None,
                 "amount_settled": str(r["amount"] or 0),
                 "rating": str(m.rating),
@@ -71,5 +73,6 @@ def by_township_and_category(cases: QuerySet[Case]) -> list[dict[str, Any]]:
     names = dict(Division.objects.filter(code__in={r["township"] for r in rows}).values_list("code", "name"))
     for r in rows:
         r["township_name"] = names.get(r["township"], r["township"])
+        r["category_label"] = str(Category(r["category"]).label) if r["category"] in Category.values else r["category"]
         r["amount"] = str(r["amount"] or 0)
     return rows

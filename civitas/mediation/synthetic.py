@@ -349,6 +349,69 @@ def _history(ctx: SeedContext, mediators: list[Any]) -> None:
         ),
         acting_user=None,
     )
+    _demo_work(ctx, town_grid)
+
+
+def _demo_work(ctx: SeedContext, town_grid: str) -> None:
+    """An active case with a meeting tomorrow for each demo mediator account, so their workbench has work."""
+    from django.utils import timezone
+
+    from civitas.mediation import actions
+    from civitas.mediation.actions import CaseInput, PartyInput
+    from civitas.mediation.models import Mediator
+
+    rng = ctx.rng
+    now = timezone.now()
+    tomorrow = timezone.make_aware(datetime.datetime.combine(ctx.today + datetime.timedelta(days=1), datetime.time(10)))
+    plans = {
+        "mediator_foreign": (
+            "trade",
+            PartyInput(
+                role="claimant",
+                name="Ahmed Saleh",
+                foreign=True,
+                nationality="EGY",
+                languages=["ar", "en"],
+                phone="+201001234567",
+            ),
+            "The goods arrived damaged and the seller refuses a refund",
+            "涉外纠纷调解中心 2楼",
+        ),
+        "mediator": (
+            "wages",
+            PartyInput(role="claimant", name=_name(rng), languages=["zh"], phone=_phone(rng)),
+            DESCRIPTIONS["wages"],
+            "稠城街道人民调解委员会",
+        ),
+    }
+    for username, (category, claimant, description, place) in plans.items():
+        m = Mediator.objects.filter(user__username=username).select_related("user").first()
+        if m is None:
+            continue
+        respondent = PartyInput(
+            role="respondent",
+            name=_name(rng),
+            kind="merchant",
+            company=rng.choice(MERCHANTS),
+            languages=["zh"],
+            phone=_phone(rng),
+        )
+        case = actions.do_file_case(
+            CaseInput(
+                channel="web",
+                category=category,
+                description=description,
+                division_code=town_grid,
+                parties=[claimant, respondent],
+                amount=Decimal(6800),
+            ),
+            acting_user=None,
+            now=now,
+            hold_for_batch=True,
+        )
+        offer = actions.do_offer_manually(case, [m], acting_user=None, now=now)[0]
+        case = actions.do_accept_offer(offer.pk, acting_user=m.user, now=now)
+        actions.do_schedule_session(case, acting_user=m.user, starts_at=tomorrow, mode="place", place=place)
 
 
 def populate(ctx: SeedContext) -> None:

@@ -18,8 +18,11 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/do/<str:action>", views.case_act, name="case_act"),
     path("cases/<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
+    path("cases/<int:pk>/evidence/<int:evidence_pk>", views.evidence_file, name="evidence"),
+    path("cases/<int:pk>/parties/<int:party_pk>/phone", views.party_phone, name="party_phone"),
     path("cases/<int:pk>/assign", views.assign, name="assign"),
     path("console/", views.console, name="console"),
     path("console/dispatch", views.run_dispatch, name="run_dispatch"),
+    path("alerts/<int:pk>/handled", views.alert_ack, name="alert_ack"),
     path("statistics/", views.statistics, name="statistics"),
 ]

@@ -4,13 +4,14 @@ console and officer statistics. Views parse input and call actions; querysets co
 from __future__ import annotations
 
 import datetime
+import os
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -23,7 +24,15 @@ from civitas.documents.phones import normalise_phone
 from civitas.mediation import access, actions, otp, sla, stats
 from civitas.mediation.actions import CaseInput, PartyInput
 from civitas.mediation.agreement_pdf import render_pdf
-from civitas.mediation.choices import Channel, OfferStatus, PartyRole
+from civitas.mediation.choices import (
+    LANGUAGES,
+    REASON_LABELS,
+    Channel,
+    OfferStatus,
+    PartyRole,
+    QueueReason,
+    RatingDirection,
+)
 from civitas.mediation.forms import (
     CodeForm,
     ContactForm,
@@ -35,10 +44,11 @@ from civitas.mediation.forms import (
     SessionForm,
     StatusForm,
 )
-from civitas.mediation.models import Agreement, Case, Party
+from civitas.mediation.models import Agreement, Case, Evidence, Mediator, Party
 from civitas.mediation.policy import policy
 from civitas.people.identity import phone_index
 
+LANGUAGE_NAMES = dict(LANGUAGES)
 SESSION_PARTIES = "mediation_parties"  # case code -> party id the visitor proved to be
 SESSION_INTAKE = "mediation_intake"
 
@@ -101,6 +111,12 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 def _file_from_form(request: HttpRequest, form: DisputeForm, state: dict[str, Any]) -> Case | None:
     d = form.cleaned_data
+    if d.get("evidence"):
+        try:  # before the code is used up: a refused file must not cost the party a new code
+            actions.check_evidence(d["evidence"])
+        except ValidationError as exc:
+            form.add_error("evidence", exc.messages)
+            return None
     try:
         ch = otp.verify_code(state["challenge"], d["code"], "intake")
     except ValidationError as exc:
@@ -335,6 +351,53 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("mediation:workbench")
 
 
+def _reason_words(reasons: list[dict[str, Any]]) -> str:
+    parts = []
+    for r in reasons:
+        label = str(REASON_LABELS.get(r.get("code", ""), r.get("code", "")))
+        points = r.get("points") or 0
+        code = r.get("code", "")
+        # A township or province code says nothing to a reader: its label already says "same".
+        detail = "" if code in ("same_township", "same_hometown") else (r.get("detail") or "")
+        if code == "no_shared_language" and detail.startswith("party "):
+            number, _sep, langs = detail.removeprefix("party ").partition(": ")
+            names = ", ".join(str(LANGUAGE_NAMES.get(x, x)) for x in langs.split(",") if x)
+            detail = str(_("party {n} speaks {languages}").format(n=number, languages=names))
+        text = label + (f" {points:+g}" if points else "") + (f" ({detail})" if detail else "")
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def decision_rows(case: Case) -> list[dict[str, Any]]:
+    """Dispatch decisions in words: candidates by name, reason codes as labels, the queue reason."""
+    decisions = list(case.decisions.select_related("mediator"))
+    ids: set[int] = set()
+    for d in decisions:
+        for e in d.reasons.get("ranked", []) + ([d.reasons["chosen"]] if d.reasons.get("chosen") else []):
+            ids.add(int(e.get("candidate", 0)))
+    names = {m.pk: str(m) for m in Mediator.objects.filter(pk__in=ids)}
+    rows = []
+    for d in decisions:
+        ranked = d.reasons.get("ranked", []) + ([d.reasons["chosen"]] if d.reasons.get("chosen") else [])
+        code = d.reasons.get("queue_reason", "")
+        rows.append(
+            {
+                "decision": d,
+                "queue_reason": str(QueueReason(code).label) if code in QueueReason.values else code,
+                "candidates": [
+                    {
+                        "name": names.get(int(e.get("candidate", 0)), f"#{e.get('candidate')}"),
+                        "score": e.get("score"),
+                        "eligible": e.get("eligible", True),
+                        "reasons": _reason_words(e.get("reasons", [])),
+                    }
+                    for e in ranked[:3]
+                ],
+            }
+        )
+    return rows
+
+
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk)
@@ -351,9 +414,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_mediator": m is not None and case.mediator_id == m.pk,
             "is_dispatcher": access.is_dispatcher(request.user),
             "agreement": agreement,
-            "draft_languages": [(lang, (agreement.texts.get(lang, "") if agreement else "")) for lang in langs],
+            "draft_languages": [
+                (lang, (agreement.texts.get(lang, "") if agreement else ""), LANGUAGE_NAMES.get(lang, lang))
+                for lang in langs
+            ],
             "missing": agreement.missing_signatures() if agreement else [],
-            "decisions": case.decisions.select_related("mediator"),
+            "decisions": decision_rows(case),
+            "party_ratings": case.ratings.filter(direction=RatingDirection.OF_PARTY).select_related("party"),
             "offers": case.offers.select_related("mediator"),
             "contacts": case.contacts.select_related("party"),
             "sessions": case.sessions.all(),
@@ -425,7 +492,9 @@ def _act(request: HttpRequest, case: Case, action: str) -> None:
         actions.do_rate_party(
             case, party, stars=int(post.get("stars") or 0), comment=post.get("comment", ""), acting_user=user
         )
-    elif action == "evidence" and request.FILES.get("file"):
+    elif action == "evidence":
+        if not request.FILES.get("file"):
+            raise ValidationError({"file": _("Choose a file to upload.")})
         actions.do_add_evidence(case, request.FILES["file"], description=post.get("description", ""), acting_user=user)
     else:
         raise Http404
@@ -472,6 +541,48 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(get_object_or_404(Agreement, case=case))
 
 
+@login_required
+def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """An uploaded evidence file, for the case's mediator or a dispatcher (recorded in the audit log).
+
+    Always a download with the stored type and ``nosniff``: an upload is never rendered as a page here.
+    """
+    case = access.access_case(request.user, pk)
+    try:
+        ev = actions.open_evidence(case, evidence_pk, acting_user=request.user)
+    except (PermissionDenied, Evidence.DoesNotExist):
+        raise Http404 from None
+    try:
+        handle = ev.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    name = os.path.basename(ev.file.name or "") or "evidence"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=ev.content_type or None)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def party_phone(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    """Show one party's full number once (as a message) to the mediator who has to call them."""
+    case = access.access_case(request.user, pk)
+    party = get_object_or_404(case.parties, pk=party_pk)
+    try:
+        phone = actions.reveal_party_phone(case, party, acting_user=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.info(
+            request,
+            _("Phone of {party}: {phone} (this view is recorded).").format(party=party, phone=phone),
+        )
+    return redirect("mediation:case", pk=case.pk)
+
+
 # --------------------------------------------------------------------------- dispatcher and officers
 
 
@@ -493,7 +604,9 @@ def console(request: HttpRequest) -> HttpResponse:
             "needs_person": open_cases.filter(needs_person=True)[:50],
             "unaccepted": sla.waiting_for_acceptance(cases, now, p)[:50],
             "overdue": sla.overdue(cases, now)[:50],
-            "alerts": access.alerts_visible_to(request.user).filter(acknowledged_at__isnull=True)[:50],
+            "alerts": access.alerts_visible_to(request.user)
+            .filter(acknowledged_at__isnull=True)
+            .select_related("division")[:50],
             "mediators": access.mediators_visible_to(request.user)
             .filter(active=True)
             .order_by("-on_duty", "name")[:200],
@@ -515,6 +628,18 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Offered to {n} mediators; the first to accept takes the case.").format(n=len(mediators)),
         )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("mediation:console")
+
+
+@login_required
+@require_POST
+def alert_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_dispatcher(request.user)
+    alert = get_object_or_404(access.alerts_visible_to(request.user), pk=pk)
+    try:
+        actions.do_acknowledge_alert(alert, acting_user=request.user)
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("mediation:console")
@@ -572,8 +697,15 @@ def file_case(request: HttpRequest) -> HttpResponse:
             ],
         )
         try:
+            if d.get("evidence"):
+                actions.check_evidence(d["evidence"])
             case = actions.do_file_case(data, acting_user=request.user)
+            if d.get("evidence"):
+                actions.do_add_evidence(case, d["evidence"], acting_user=request.user)
             messages.success(request, _("Case {code} filed.").format(code=case.code))
+            if not access.cases_visible_to(request.user).filter(pk=case.pk).exists():
+                # e.g. a grid worker filing for the whole community: the code is the receipt, not a 404
+                return redirect("mediation:file")
             return redirect("mediation:case", pk=case.pk)
         except ValidationError as exc:
             _errors(request, exc)

@@ -111,6 +111,14 @@ def do_record_fact(
     return fact
 
 
+def _moment_on(day: datetime.date) -> datetime.datetime:
+    """Now, or noon of a back-dated day (demo data, imports): a submission never follows its acceptance."""
+    now = timezone.now()
+    if day == timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
 @transaction.atomic
 def do_apply(
     person: Person, *, acting_user: Any, today: datetime.date | None = None, channel: str = "online"
@@ -136,7 +144,7 @@ def do_apply(
             app = PermitApplication.objects.create(
                 person=person,
                 division_id=person.division_id,
-                submitted_at=timezone.now(),
+                submitted_at=_moment_on(today),
                 eligibility=result.as_dict(),
                 channel=channel,
             )

@@ -12,7 +12,14 @@ from ninja import Router, Schema
 
 from civitas.people.models import Person
 from civitas.permits import actions, entitlements, forecast, sources, verification
-from civitas.permits.access import FORECAST_ROLES, OFFICER_ROLES, applications_visible_to, require
+from civitas.permits.access import (
+    FORECAST_ROLES,
+    OFFICER_ROLES,
+    SCHOOL_ROLES,
+    applications_visible_to,
+    require,
+    school_applications_visible_to,
+)
 from civitas.permits.rules import current_policy
 
 router = Router(tags=["permits"])
@@ -108,6 +115,53 @@ def applications(request: HttpRequest, status: str = "", overdue: bool = False) 
             "overdue": a.is_overdue(today),
         }
         for a in qs.order_by("due_on", "pk")[:500]
+    ]
+
+
+class SchoolApplicationOut(Schema):
+    id: int
+    parent_id: int
+    child_name: str
+    year: int
+    grade: int
+    status: str
+    score: float
+    preferences: list[int]
+    placed_school_id: int | None
+    preference_rank: int | None
+    result_reason: str
+    breakdown: dict[str, Any]
+
+
+@router.get("/school-applications", response=list[SchoolApplicationOut], url_name="permits_school_applications")
+def school_applications(
+    request: HttpRequest, year: int | None = None, grade: int | None = None, status: str = ""
+) -> list[dict[str, Any]]:
+    """School-place applications in the caller's division: score, breakdown (gates and lines), result."""
+    require(request.user, SCHOOL_ROLES)
+    qs = school_applications_visible_to(request.user)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if grade is not None:
+        qs = qs.filter(grade=grade)
+    if status:
+        qs = qs.filter(status=status)
+    return [
+        {
+            "id": a.pk,
+            "parent_id": a.parent_id,
+            "child_name": a.child_name,
+            "year": a.year,
+            "grade": a.grade,
+            "status": a.status,
+            "score": a.score,
+            "preferences": list(a.preferences),
+            "placed_school_id": a.placed_school_id,
+            "preference_rank": a.preference_rank,
+            "result_reason": a.result_reason,
+            "breakdown": a.breakdown,
+        }
+        for a in qs.order_by("-score", "pk")[:1000]
     ]
 
 

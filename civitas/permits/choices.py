@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApplicationStatus(models.TextChoices):
@@ -19,7 +20,7 @@ class PermitStatus(models.TextChoices):
     VALID = "valid", _("valid")
     SUSPENDED = "suspended", _("suspended (endorsement missed)")
     EXPIRED = "expired", _("expired")
-    CANCELLED = "cancelled", _("cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("permits", "cancelled")
 
 
 LIVE_PERMIT = (PermitStatus.VALID, PermitStatus.SUSPENDED)

@@ -58,6 +58,7 @@ class Period:
     purpose: str = ""
     employer: str = ""
     declaration_id: int | None = None
+    place: str = ""  # the division in words, for the evidence shown on pages
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def _residence(periods: Sequence[PeriodLike], today: date, rules: Rules) -> tupl
         return Condition("residence", label, False, _("No current verified residence in the city."), (), hint), []
     since = run[0].start
     ready = add_months(since, needed)
-    evidence = tuple(_declaration(p, p.division_code) for p in run)
+    evidence = tuple(_declaration(p, getattr(p, "place", "") or p.division_code) for p in run)
     townships = sorted({p.division_code[:9] for p in run if p.division_code})
     moves = format_lazy(_(" across {n} townships"), n=len(townships)) if len(townships) > 1 else ""
     if today >= ready:

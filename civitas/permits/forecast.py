@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from civitas.permits.projection import SchoolForecast, StepRates, forecast_school_entry
 
@@ -126,22 +127,31 @@ def chart_svg(forecast: SchoolForecast, township: str, title: str) -> str:
         if not rows:
             continue
         years = [r.year for r in rows]
-        ax.plot(years, [r.demand for r in rows], marker="o", color=colour, label=f"G{grade} demand")
+        ax.plot(
+            years,
+            [r.demand for r in rows],
+            marker="o",
+            color=colour,
+            label=str(_("Grade {grade}: demand").format(grade=grade)),
+        )
         if rows[0].capacity is not None:
             ax.plot(
                 years,
                 [r.capacity or 0.0 for r in rows],
                 linestyle="--",
                 color=colour,
-                label=f"G{grade} places",
+                label=str(_("Grade {grade}: places").format(grade=grade)),
             )
     ax.set_title(title, fontsize=10)
-    ax.set_xlabel("school year")
+    ax.set_xlabel(str(_("school year")))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg")
+    # Text stays text in the SVG, drawn by the browser's fonts: Chinese names and translated labels
+    # render in every language (matplotlib's own font has no CJK or Arabic glyphs).
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg")
     svg = buffer.getvalue()
     return svg[svg.find("<svg") :]
 

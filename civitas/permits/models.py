@@ -129,6 +129,11 @@ class PermitApplication(models.Model):
         return f"SQ{self.pk or 0:08d}"
 
     @property
+    def channel_label(self) -> str:
+        labels = {"online": _("online, by the resident"), "counter": _("at the counter, by an officer")}
+        return str(labels.get(self.channel, self.channel))
+
+    @property
     def division_code(self) -> str:
         return self.division_id
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 GATE_KINDS = ("min", "max", "true", "any_true", "in", "months_since")
@@ -27,6 +28,46 @@ INSURANCE_TYPES = ("pension", "medical", "unemployment", "work_injury", "materni
 
 Facts = Mapping[str, Any]
 Text = str | Promise
+
+# Words for the fact names and values that appear in reasons and explanations (families read these);
+# a name or value not listed is shown as it is stored in the scheme.
+FACT_WORDS: dict[str, Text] = {
+    "permit_continuous_since": _("permit held continuously since"),
+    "job_in_district": _("a job in the district"),
+    "insurance_in_district": _("social insurance in the district"),
+    "insurance_periods": _("social insurance periods"),
+    "housing": _("housing"),
+    "parent_education": _("parent's education"),
+    "municipal_honours": _("municipal or higher honours"),
+    "credit_dishonest_record": _("a record of dishonesty"),
+}
+VALUE_WORDS: dict[str, Text] = {
+    "owned": _("owned home"),
+    "registered_rental": _("registered rental"),
+    "college": _("college (大专)"),
+    "bachelor_or_above": _("bachelor or above"),
+    "pension": _("pension insurance"),
+    "medical": _("medical insurance"),
+    "unemployment": _("unemployment insurance"),
+    "work_injury": _("work-injury insurance"),
+    "maternity": _("maternity insurance"),
+}
+
+
+def fact_word(name: str) -> Text:
+    return FACT_WORDS.get(name, name)
+
+
+def value_word(value: Any) -> Text:
+    if value is None or value == "":
+        return _("none")
+    return VALUE_WORDS.get(str(value), str(value)) if isinstance(value, str) else str(value)
+
+
+def _join_words(names: Iterable[str]) -> Text:
+    """Fact names as words, joined lazily so they render in the reader's language."""
+    words = [fact_word(n) for n in names]
+    return format_lazy(", ".join("{}" for _w in words), *words)
 
 
 class SchemeError(ValueError):
@@ -83,7 +124,7 @@ def _points_text(value: float) -> str:
 @dataclass(frozen=True)
 class GateResult:
     code: str
-    label: str
+    label: Text
     passed: bool
     facts: Mapping[str, Any]
     reason: Text
@@ -93,7 +134,7 @@ class GateResult:
 class ScoreLine:
     section: str  # basic | additional | deductions
     code: str
-    label: str
+    label: Text
     facts: Mapping[str, Any]
     points: float  # signed: deductions are negative
     explanation: Text
@@ -125,7 +166,7 @@ class ScoreBreakdown:
             "gates": [
                 {
                     "code": g.code,
-                    "label": g.label,
+                    "label": str(g.label),
                     "passed": g.passed,
                     "facts": dict(g.facts),
                     "reason": str(g.reason),
@@ -136,7 +177,7 @@ class ScoreBreakdown:
                 {
                     "section": line.section,
                     "code": line.code,
-                    "label": line.label,
+                    "label": str(line.label),
                     "facts": dict(line.facts),
                     "points": line.points,
                     "explanation": str(line.explanation),
@@ -224,22 +265,22 @@ class Gate:
         )
 
     def check(self, facts: Facts, as_of: date | None) -> GateResult:
-        label = self.label or self.code
+        label = label_word(self.code, self.label)
         if self.kind == "any_true":
             used = {name: facts.get(name) for name in self.facts}
             passed = any(bool(v) for v in used.values())
             met = [name for name, v in used.items() if v]
             reason = (
-                format_lazy(_("Met through: {facts}."), facts=", ".join(met))
+                format_lazy(_("Met through: {facts}."), facts=_join_words(met))
                 if passed
-                else format_lazy(_("None of these holds: {facts}."), facts=", ".join(self.facts))
+                else format_lazy(_("None of these holds: {facts}."), facts=_join_words(self.facts))
             )
             return GateResult(self.code, label, passed, used, reason)
         assert self.fact is not None
         actual = facts.get(self.fact)
         used = {self.fact: actual}
         if actual is None:
-            reason = format_lazy(_("The fact '{fact}' is missing."), fact=self.fact)
+            reason = format_lazy(_("The fact '{fact}' is missing."), fact=fact_word(self.fact))
             return GateResult(self.code, label, False, used, reason)
         if self.kind == "months_since":
             if as_of is None:
@@ -262,21 +303,21 @@ class Gate:
                 if self.kind == "min"
                 else _("{fact} is {actual}; at most {required} allowed.")
             )
-            reason = format_lazy(template, fact=self.fact, actual=actual, required=self.value)
+            reason = format_lazy(template, fact=fact_word(self.fact), actual=actual, required=self.value)
         elif self.kind == "true":
             passed = bool(actual)
             reason = (
-                format_lazy(_("{fact}: yes."), fact=self.fact)
+                format_lazy(_("{fact}: yes."), fact=fact_word(self.fact))
                 if passed
-                else format_lazy(_("{fact}: no."), fact=self.fact)
+                else format_lazy(_("{fact}: no."), fact=fact_word(self.fact))
             )
         else:  # in
             passed = actual in self.value
             reason = format_lazy(
                 _("{fact} is {actual}; allowed: {allowed}."),
-                fact=self.fact,
-                actual=actual,
-                allowed=", ".join(str(v) for v in self.value),
+                fact=fact_word(self.fact),
+                actual=value_word(actual),
+                allowed=format_lazy(", ".join("{}" for _v in self.value), *[value_word(v) for v in self.value]),
             )
         return GateResult(self.code, label, passed, used, reason)
 
@@ -379,7 +420,7 @@ class Item:
             points = float(self.points or 0) if actual else 0.0
             explanation = format_lazy(
                 _("{fact}: {answer} → {points} points."),
-                fact=self.fact,
+                fact=fact_word(self.fact),
                 answer=_("yes") if actual else _("no"),
                 points=_points_text(points),
             )
@@ -391,8 +432,8 @@ class Item:
                 used,
                 format_lazy(
                     _("{fact} = {value} → {points} points."),
-                    fact=self.fact,
-                    value=actual,
+                    fact=fact_word(self.fact),
+                    value=value_word(actual),
                     points=_points_text(points),
                 ),
             )
@@ -528,7 +569,13 @@ class InsuranceRule:
             "window": f"{_month_label(first)}..{_month_label(last)}",
             "months_by_type": counted,
         }
-        detail = ", ".join(f"{kind} {n}" for kind, n in counted.items()) or "-"
+        detail = (
+            format_lazy(
+                ", ".join("{} {}" for _k in counted), *[x for k, n in counted.items() for x in (value_word(k), n)]
+            )
+            if counted
+            else "-"
+        )
         explanation = format_lazy(
             _(
                 "{months} insurance months in {first}..{last} ({detail}) ÷ 12 × {rate} points a type-year "
@@ -611,7 +658,7 @@ class PointsScheme:
         if self.insurance is not None:
             points, used, text = self.insurance.evaluate(facts, as_of)
             points = round(points, self.precision)
-            label = self.insurance.label or "social_insurance"
+            label = label_word("social_insurance", self.insurance.label)
             lines.append(ScoreLine("basic", "social_insurance", label, used, points, text))
             sums["basic"] += points
         for section in SECTIONS:
@@ -619,7 +666,8 @@ class PointsScheme:
             for item in getattr(self, section):
                 points, used, text = item.evaluate(facts, as_of)
                 points = round(points, self.precision)
-                lines.append(ScoreLine(section, item.code, item.label or item.code, used, sign * points or 0.0, text))
+                label = label_word(item.code, item.label)
+                lines.append(ScoreLine(section, item.code, label, used, sign * points or 0.0, text))
                 sums[section] += points
         basic, additional, deductions = (round(sums[s], self.precision) for s in SECTIONS)
         return ScoreBreakdown(
@@ -708,6 +756,33 @@ DEFAULT_SCHEME_DATA: dict[str, Any] = {
         },
     ],
 }
+
+#: The default scheme's labels in the reader's language; a district's own labels are shown as written.
+DEFAULT_LABEL_WORDS: dict[tuple[str, str], Text] = {
+    ("permit_12_months", "居住证连续持有满 1 年"): _("Permit held continuously for 1 year"),
+    ("job_or_insurance", "在本区就业或参加社会保险"): _("A job or social insurance in the district"),
+    ("social_insurance", "社会保险"): _("Social insurance"),
+    ("permit_years", "居住证年限"): _("Years holding the permit"),
+    ("housing", "住房"): _("Housing"),
+    ("education", "学历"): _("Parent's education"),
+    ("honours", "市级以上荣誉"): _("Municipal or higher honours"),
+    ("dishonesty", "失信记录"): _("Record of dishonesty"),
+}
+
+
+def _label_in_language(label: str, word: Text) -> str:
+    # Chinese readers see the scheme's own published wording, other languages its translation.
+    return label if (get_language() or "").lower().startswith("zh") else str(word)
+
+
+_label_lazy = lazy(_label_in_language, str)
+
+
+def label_word(code: str, label: str) -> Text:
+    word = DEFAULT_LABEL_WORDS.get((code, label))
+    if word is None:
+        return label or code
+    return _label_lazy(label, word)
 
 
 # --- allocation -----------------------------------------------------------------------------------

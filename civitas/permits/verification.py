@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from civitas.permits.choices import PermitStatus
 from civitas.permits.credential import (
@@ -96,6 +97,15 @@ LIVE_STATUS = {
 }
 
 
+STATUS_WORDS = {
+    "valid": _("valid"),
+    "expired": _("expired"),
+    "invalid": _("invalid (altered, another key or not a credential)"),
+    "suspended": _("suspended (endorsement missed)"),
+    "revoked": _("revoked (cancelled)"),
+}
+
+
 @dataclass(frozen=True)
 class OnlineVerification:
     offline: Verification
@@ -105,6 +115,14 @@ class OnlineVerification:
     @property
     def valid(self) -> bool:
         return self.status == "valid"
+
+    @property
+    def status_words(self) -> str:
+        return str(STATUS_WORDS.get(self.status, self.status))
+
+    @property
+    def offline_words(self) -> str:
+        return str(STATUS_WORDS.get(self.offline.status, self.offline.status))
 
 
 def verify_online(token: str, today: datetime.date) -> OnlineVerification:

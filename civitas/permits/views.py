@@ -40,6 +40,7 @@ from civitas.permits.forms import (
 )
 from civitas.permits.models import AllocationRun, Permit, PermitApplication, School, SchoolApplication
 from civitas.permits.rules import current_policy
+from civitas.permits.schoolpoints import TieBreakRule
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -393,6 +394,7 @@ def schools(request: HttpRequest) -> HttpResponse:
             )
             return redirect("permits:schools")
     apps = school_applications_visible_to(request.user)
+    scheme = schoolplaces.active_scheme()
     return render(
         request,
         "permits/schools.html",
@@ -401,7 +403,8 @@ def schools(request: HttpRequest) -> HttpResponse:
             "schools": schools_visible_to(request.user).select_related("township"),
             "runs": AllocationRun.objects.all()[:10],
             "applications": apps.select_related("placed_school")[:200],
-            "scheme": schoolplaces.active_scheme(),
+            "scheme": scheme,
+            "ties": TieBreakRule.from_dict(scheme.tie_break).describe() if scheme.tie_break else None,
         },
     )
 

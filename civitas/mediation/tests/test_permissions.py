@@ -3,8 +3,11 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from civitas.mediation import actions
+from civitas.mediation.models import Alert
 from civitas.mediation.tests.builders import file_case, mediator
 from civitas.testing.matrix import ROLES, Case, run_case_for_roles
 
@@ -12,13 +15,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(personas):
+def world(personas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     m = mediator(personas["t1"], languages="zh", rating="5.00")
     case = file_case(personas["g1"], now=timezone.now() - datetime.timedelta(minutes=1))
     offer = case.offers.get()
     personas["case"] = case
     personas["offer"] = offer
     personas["med_user"] = m.user
+    personas["evidence"] = actions.do_add_evidence(
+        case, SimpleUploadedFile("receipt.txt", b"receipt", content_type="text/plain")
+    )
+    personas["alert"] = Alert.objects.create(
+        kind="repeat_party", key="repeat:x", division=personas["t1"], subject="华丰", detail={"cases": 3}
+    )
     return personas
 
 
@@ -84,6 +94,26 @@ CASES = [
         data={"text": "x"},
     ),
     Case("agreement pdf without agreement", "mediation:agreement_pdf", {}, kwargs=case_kw),
+    Case(
+        "evidence files are for the case's mediator or a dispatcher",
+        "mediation:evidence",
+        DISPATCHERS,
+        kwargs=lambda p: {"pk": p["case"].pk, "evidence_pk": p["evidence"].pk},
+    ),
+    Case(
+        "a party's full number is for the case's mediator or a dispatcher",
+        "mediation:party_phone",
+        {"admin": 302, "mediator": 302},
+        method="post",
+        kwargs=lambda p: {"pk": p["case"].pk, "party_pk": p["case"].parties.first().pk},
+    ),
+    Case(
+        "marking a warning handled is for dispatchers",
+        "mediation:alert_ack",
+        {"admin": 302, "mediator": 302},
+        method="post",
+        kwargs=lambda p: {"pk": p["alert"].pk},
+    ),
     Case(
         "assign is for dispatchers", "mediation:assign", {"admin": 302, "mediator": 302}, method="post", kwargs=case_kw
     ),

@@ -30,3 +30,8 @@ def test_the_demo_has_mediators_of_every_kind_a_case_history_and_accounts():
     assert all(a.effective for a in Agreement.objects.all())
     usernames = {a.username for a in ctx.accounts}
     assert {"mediator", "mediator_foreign", "dispatcher"} <= usernames
+    for username in ("mediator", "mediator_foreign"):  # their workbench opens on a live case and a meeting
+        live = Case.objects.filter(mediator__user__username=username, status="active", sessions__held=False)
+        assert live.exists()
+    foreign_cases = Case.objects.filter(mediator__user__username="mediator_foreign", status="active")
+    assert any("ar" in c.parties.get(role="claimant").languages for c in foreign_cases)

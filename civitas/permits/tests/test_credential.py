@@ -98,6 +98,10 @@ def test_the_verify_page_and_api_answer_for_valid_tampered_and_missing_tokens(pe
     tampered = client.get("/permits/verify/", {"t": token[:-3] + ("AAA" if token[-3:] != "AAA" else "BBB")})
     assert 'data-status="invalid"' in tampered.content.decode()
     assert permit.person.name not in tampered.content.decode()
+    fr = client.get("/permits/verify/", {"t": token}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="offline-status">valid<' in fr and 'id="live-status">valid<' in fr
+    ru = client.get("/permits/verify/", {"t": "x.y"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'id="offline-status">invalid' not in ru  # the outcome is worded in the verifier's language
     api = client.get("/api/permits/verify", {"t": "not a token"}).json()
     assert api["status"] == "invalid" and api["name"] is None
     assert client.get("/api/permits/verify", {"t": token}).json()["status"] == "valid"

@@ -55,3 +55,12 @@ def test_the_forecast_page_shows_a_chart_and_the_export_opens(children: None, pe
     rows = list(book["forecast"].iter_rows(values_only=True))
     assert rows[0][:4] == ("township code", "township", "year", "grade")
     assert len(rows) == 1 + 2 * 6 * 2  # two townships × six years × two grades
+
+
+def test_the_chart_keeps_its_words_as_text_in_the_readers_language(children: None, personas: Any) -> None:
+    client = Client()
+    client.force_login(personas["analyst"])
+    page = client.get("/permits/forecast/", {"base_year": 2026, "years": 6}, HTTP_ACCEPT_LANGUAGE="ru").content
+    chart = page.decode().split("<svg", 1)[1]
+    assert "<text" in chart and "G1 demand" not in chart
+    assert personas["t1"].name in chart  # a Chinese township name is text for the browser, not missing glyphs

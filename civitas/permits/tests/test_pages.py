@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from civitas.core import sms
 from civitas.permits import actions
@@ -149,3 +150,25 @@ def test_a_second_code_within_a_minute_is_not_sent(personas: Any) -> None:
     client.post("/permits/me/start/", {"document": number})
     client.post("/permits/me/start/", {"document": number})
     assert len(sms.OUTBOX) == 1
+
+
+def test_the_evidence_names_the_declaration_and_the_place_in_words_from_the_real_registry(
+    personas: Any, today: Any
+) -> None:
+    """No stand-in here: the residence app's own declaration, confirmed by the landlord."""
+    from civitas.residence.actions import do_confirm_declaration, do_decide
+    from civitas.residence.tests.builders import chinese, declare, rooms
+
+    now = timezone.localdate()
+    decl = declare(rooms(personas)[0], chinese("吴工"), move_in=now - datetime.timedelta(days=200))
+    decl = do_confirm_declaration(decl, acting_user=personas["landlord"])
+    if decl.can_officer_decide():  # a late declaration is flagged for an officer first
+        do_decide(decl, "approve", acting_user=personas["police"])
+    holder = decl.residencies.get().person
+    today(now)
+    result = actions.check_eligibility(holder, now)
+    evidence = result.condition("residence").evidence[0]
+    assert result.eligible and evidence.reference == f"D{decl.pk}"
+    assert personas["g1"].name in str(evidence.detail) and personas["g1"].code not in str(evidence.detail)
+    page = _officer(personas).get(f"/permits/person/{holder.pk}/").content.decode()
+    assert f"D{decl.pk}" in page and f"P{personas['property'].pk}<" not in page

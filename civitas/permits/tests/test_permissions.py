@@ -201,6 +201,13 @@ CASES = [
         covers=["api:permits_applications"],
     ),
     Case(
+        "api school applications",
+        lambda p: "/api/permits/school-applications?year=2026&grade=1",
+        {"admin": 200, "staff": 200},
+        default=403,
+        covers=["api:permits_school_applications"],
+    ),
+    Case(
         "api forecast",
         lambda p: "/api/permits/forecast?years=3",
         {"admin": 200, "staff": 200, "analyst": 200},

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
-from civitas.permits import schoolplaces
+from civitas.permits import resident, schoolplaces
 from civitas.permits.choices import SchoolApplicationStatus
 from civitas.permits.eligibility import Period
 from civitas.permits.models import AllocationRun, InsurancePeriod, School
@@ -125,3 +126,73 @@ def test_the_schools_page_runs_the_allocation_for_service_staff(families: dict[s
     assert resp.status_code == 200 and "稠城一小" in resp.content.decode()
     run = AllocationRun.objects.get()
     assert (run.applicants, run.placed, run.ran_by) == (1, 1, personas["staff"])
+
+
+def test_a_family_applies_on_its_page_and_reads_the_breakdown_and_result_in_words(
+    families: dict[str, Any], personas: Any
+) -> None:
+    client = Client()
+    client.get(resident.link_for(families["a"]))  # the signed link an officer hands out
+    form = client.get("/permits/me/school/").content.decode()
+    assert "稠城一小" in form and "稠城二小" in form
+    resp = client.post(
+        "/permits/me/school/",
+        {
+            "child_name": "甲孩子",
+            "child_birth_date": CHILD_BIRTH.isoformat(),
+            "grade": 1,
+            "first": families["s1"].pk,
+            "second": families["s2"].pk,
+            "parent_education": "college",
+            "municipal_honours": 0,
+        },
+    )
+    assert resp.status_code == 302
+    app = families["a"].school_applications.get()
+    assert app.year == 2025 and app.preferences == [families["s1"].pk, families["s2"].pk]
+    page = client.get("/permits/me/").content.decode()
+    assert "Parent&#x27;s education" in page and "college (大专)" in page and "registered rental" in page
+    assert "registered_rental" not in page and "parent_education" not in page and "job_in_district" not in page
+    schoolplaces.do_run_allocation(year=2025, grade=1, acting_user=personas["staff"])
+    page = client.get("/permits/me/").content.decode()
+    assert "place offered" in page and "稠城一小" in page
+
+
+def test_the_breakdown_is_written_in_the_language_the_family_applied_in(families: dict[str, Any]) -> None:
+    with translation.override("zh-hans"):
+        zh = _apply(families["a"], [families["s1"]], "college")
+    with translation.override("ar"):
+        ar = _apply(families["b"], [families["s1"]], "college")
+    zh_labels = [g["label"] for g in zh.breakdown["gates"]]
+    assert zh_labels[0] == "居住证连续持有满 1 年"
+    words = [g["label"] + g["reason"] for g in ar.breakdown["gates"]]
+    words += [line["label"] + line["explanation"] for line in ar.breakdown["lines"]]
+    assert not [w for w in words if "registered_rental" in w or "job_in_district" in w or "parent_education" in w]
+    assert ar.breakdown["gates"][0]["label"] != zh_labels[0]  # the stored facts keep their codes
+
+
+def test_staff_see_why_an_application_fails_the_gates_and_the_tie_break_rule_in_words(
+    families: dict[str, Any], personas: Any
+) -> None:
+    _apply(families["c"], [families["s1"]])
+    client = Client()
+    client.force_login(personas["staff"])
+    page = client.get("/permits/schools/").content.decode()
+    assert "5 whole months" in page
+    assert "earlier permit date, then lottery with the published seed" in page
+    assert "permit_date, lottery" not in page
+
+
+def test_the_school_applications_api_gives_scores_breakdowns_and_results_in_the_staff_division(
+    families: dict[str, Any], personas: Any
+) -> None:
+    a = _apply(families["a"], [families["s1"], families["s2"]], "bachelor_or_above")
+    schoolplaces.do_run_allocation(year=2025, grade=1, acting_user=personas["staff"])
+    client = Client()
+    client.force_login(personas["admin"])
+    rows = client.get("/api/permits/school-applications", {"year": 2025, "grade": 1}).json()
+    assert [(r["id"], r["score"], r["status"], r["placed_school_id"]) for r in rows] == [
+        (a.pk, 27.0, "placed", families["s1"].pk)
+    ]
+    assert {line["code"] for line in rows[0]["breakdown"]["lines"]} >= {"social_insurance", "housing"}
+    assert client.get("/api/permits/school-applications", {"year": 2024}).json() == []

@@ -76,12 +76,13 @@ def test_the_job_or_insurance_gate_passes_on_either_and_fails_on_neither(scheme:
     result = scheme.score({"as_of": AS_OF, "permit_continuous_since": since, "job_in_district": False})
     assert not result.eligible
     assert [g.code for g in result.failed_gates] == ["job_or_insurance"]
-    assert "job_in_district, insurance_in_district" in str(result.failed_gates[0].reason)
+    assert "a job in the district, social insurance in the district" in str(result.failed_gates[0].reason)
+    assert "job_in_district" not in str(result.failed_gates[0].reason)  # families read words, not codes
 
 
 def test_a_missing_fact_fails_its_gate_with_a_reason(scheme: PointsScheme) -> None:
     result = scheme.check_gates({"as_of": AS_OF, "job_in_district": True})[0]
-    assert not result.passed and "permit_continuous_since" in str(result.reason)
+    assert not result.passed and "permit held continuously since" in str(result.reason)
 
 
 # --- social insurance -----------------------------------------------------------------------------
