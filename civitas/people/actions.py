@@ -27,6 +27,7 @@ from civitas.people.identity import (
 )
 from civitas.people.models import Person
 from civitas.people.names import pinyin_key
+from civitas.places.models import Division
 
 
 @dataclass
@@ -92,6 +93,10 @@ def validated_person_fields(data: PersonInput) -> dict[str, Any]:
             errors.setdefault("doc_number", []).append(_("A passport number has 5 to 20 letters and digits."))
         if not data.birth_date:
             errors.setdefault("birth_date", []).append(_("Enter the date of birth."))
+        elif data.birth_date > datetime.date.today():
+            errors.setdefault("birth_date", []).append(_("The date of birth cannot be in the future."))
+        elif data.doc_expiry and data.doc_expiry <= data.birth_date:
+            errors.setdefault("doc_expiry", []).append(_("A document cannot expire before its holder was born."))
         if data.sex not in Sex.values:
             errors.setdefault("sex", []).append(_("Choose the sex shown in the passport."))
         if len(data.nationality) != 3 or not data.nationality.isalpha():
@@ -151,6 +156,13 @@ def _check_same_holder(existing: Person, fields: dict[str, Any]) -> None:
 def do_register_person(data: PersonInput, *, acting_user: Any) -> Person:
     """Register a person, or return the existing one with the same document (idempotent)."""
     fields = validated_person_fields(data)
+    if fields["division_id"] and not Division.objects.filter(code=fields["division_id"]).exists():
+        raise _field_error(
+            "division_code",
+            _("There is no division with code {code}; use a grid unit's 15-digit code.").format(
+                code=fields["division_id"]
+            ),
+        )
     key = {"doc_index": fields["doc_index"], "doc_country": fields["doc_country"]}
     existing = Person.objects.filter(**key).first()
     if existing is not None:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.TextChoices):
@@ -20,5 +21,5 @@ class SearchField(models.TextChoices):
     DOCUMENT = "document", _("identity number")
     MASKED = "masked", _("masked identity number")
     PHONE = "phone", _("phone number")
-    NAME = "name", _("name")
+    NAME = "name", pgettext_lazy("person", "name")
     PINYIN = "pinyin", _("pinyin")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.people.choices import DocumentKind, Sex
 from civitas.places.models import ScopedQuerySet
@@ -22,7 +23,7 @@ class PersonQuerySet(ScopedQuerySet):
 
 
 class Person(models.Model):
-    name = models.CharField(_("name"), max_length=100, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100, db_index=True)
     name_pinyin = models.CharField(_("pinyin"), max_length=120, blank=True, db_index=True)
     name_latin = models.CharField(_("name in Latin script"), max_length=120, blank=True)
     name_native = models.CharField(_("name in own script"), max_length=120, blank=True)

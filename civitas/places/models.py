@@ -54,6 +54,15 @@ class Division(models.Model):
             raise ValidationError({"code": _("A division code at this level has {n} digits.").format(n=expected)})
         if self.parent_id and not self.code.startswith(self.parent_id):
             raise ValidationError({"code": _("A division code must start with its parent's code.")})
+        parent_level = (
+            Division.objects.filter(code=self.parent_id).values_list("level", flat=True).first()
+            if self.parent_id
+            else None
+        )
+        if parent_level is not None and parent_level != self.level - 1:
+            raise ValidationError(
+                {"parent": _("A division lies directly under the level above (city, township, village, grid unit).")}
+            )
 
     @property
     def township_code(self) -> str:

@@ -88,3 +88,20 @@ def test_an_administrator_can_lift_a_lock_and_it_is_audited(personas):
     assert not User.objects.get(username="police_t1").is_locked()
     assert AuditEvent.objects.filter(action="account.unlocked").exists()
     assert _login(Client(), "police_t1", PASSWORD).status_code == 302
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(personas):
+    c = Client(enforce_csrf_checks=True)
+    assert _login(c, "police_t1", PASSWORD).status_code == 403
+    page = c.get(reverse("accounts:login"))
+    token = page.cookies["csrftoken"].value
+    resp = c.post(
+        reverse("accounts:login"), {"username": "police_t1", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    assert resp.status_code == 302
+
+
+def test_a_signed_in_form_posted_without_its_csrf_token_is_refused(personas):
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(personas["police"])
+    assert c.post(reverse("accounts:logout")).status_code == 403

@@ -2,84 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from civitas.testing import po
+from civitas.testing.po import Entry, nplurals, parse_po
+
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 TRANSLATED = ["zh_Hans", "ar", "ru"]
-# Placeholders that must survive translation: %(name)s, %s, {name}, {}.
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}")
-
-
-@dataclass
-class Entry:
-    msgid: str = ""
-    msgid_plural: str | None = None
-    msgstr: dict[int, str] = field(default_factory=dict)
-    flags: set[str] = field(default_factory=set)
-    line: int = 0
-
-
-def parse_po(path: Path) -> list[Entry]:
-    """Entries of a .po file, header included, obsolete (#~) ones left out.
-
-    Strings keep their PO escapes: enough to test emptiness and placeholders.
-    """
-    entries: list[Entry] = []
-    current: Entry | None = None
-    key: tuple[str, int] | None = None
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#~"):
-            continue
-        # A comment or msgid after a finished entry (one with a msgstr) opens the next entry.
-        finished = current is None or bool(current.msgstr)
-        match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+"(.*)"$', line)
-        opens = line.startswith("#") or (match is not None and match.group(1) in ("msgctxt", "msgid"))
-        if opens and finished:
-            current, key = Entry(line=number), None
-            entries.append(current)
-        assert current is not None
-        if line.startswith("#,"):
-            current.flags |= {flag.strip() for flag in line[2:].split(",")}
-        elif line.startswith("#"):
-            continue
-        elif match:
-            index = match.group(2)
-            key = ("msgstr", int(index)) if index is not None else (match.group(1), 0)
-            _append(current, key, match.group(3))
-        elif line.startswith('"') and line.endswith('"') and key is not None:
-            _append(current, key, line[1:-1])
-        else:
-            raise AssertionError(f"{path}:{number}: cannot parse {raw!r}")
-    return entries
-
-
-def _append(entry: Entry, key: tuple[str, int], text: str) -> None:
-    word, index = key
-    if word == "msgid":
-        entry.msgid += text
-    elif word == "msgid_plural":
-        entry.msgid_plural = (entry.msgid_plural or "") + text
-    elif word == "msgstr":
-        entry.msgstr[index] = entry.msgstr.get(index, "") + text
-
-
-def nplurals(header: Entry) -> int:
-    match = re.search(r"nplurals=(\d+);", header.msgstr[0])
-    assert match, "the header has no Plural-Forms"
-    return int(match.group(1))
 
 
 def catalogue(lang: str) -> tuple[Entry, list[Entry]]:
-    entries = parse_po(LOCALE_DIR / lang / "LC_MESSAGES" / "django.po")
-    assert entries and entries[0].msgid == "", "the catalogue starts with its header"
-    return entries[0], entries[1:]
+    return po.catalogue(LOCALE_DIR, lang)
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
@@ -107,12 +44,12 @@ def test_translations_keep_the_placeholders_of_the_source(lang: str) -> None:
     broken = []
     for e in entries:
         if e.msgid_plural is None:
-            if sorted(PLACEHOLDER.findall(e.msgstr[0])) != sorted(PLACEHOLDER.findall(e.msgid)):
+            if sorted(po.PLACEHOLDER.findall(e.msgstr[0])) != sorted(po.PLACEHOLDER.findall(e.msgid)):
                 broken.append(e.msgid)
         else:
             # A plural form for one number (Arabic "one person", "two persons") may spell the number out.
-            allowed = set(PLACEHOLDER.findall(e.msgid_plural))
-            if any(not set(PLACEHOLDER.findall(text)) <= allowed for text in e.msgstr.values()):
+            allowed = set(po.PLACEHOLDER.findall(e.msgid_plural))
+            if any(not set(po.PLACEHOLDER.findall(text)) <= allowed for text in e.msgstr.values()):
                 broken.append(e.msgid)
     assert broken == []
 

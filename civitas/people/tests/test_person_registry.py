@@ -62,3 +62,39 @@ def test_a_known_document_with_another_birth_date_is_refused_not_merged():
     with pytest.raises(ValidationError) as exc:
         factories.foreigner("AHMED ALI", nationality="YEM", number="P7654321", birth_date=datetime.date(1990, 1, 1))
     assert "doc_number" in exc.value.message_dict
+
+
+def test_an_unknown_division_code_is_named_and_nothing_is_saved():
+    with pytest.raises(ValidationError) as exc:
+        do_register_person(
+            PersonInput(
+                name="张伟",
+                doc_kind=DocumentKind.RESIDENT_ID,
+                doc_number="11010519491231002X",
+                division_code="330782999999999",
+            ),
+            acting_user=None,
+        )
+    assert list(exc.value.message_dict) == ["division_code"]
+    assert "330782999999999" in exc.value.message_dict["division_code"][0]
+    assert Person.objects.count() == 0
+
+
+def test_a_passport_holder_born_in_the_future_or_with_a_document_expiring_before_birth_is_refused():
+    future = datetime.date.today() + datetime.timedelta(days=1)
+    passport = {"name": "ANNA", "doc_kind": DocumentKind.PASSPORT, "doc_number": "L898902C3", "sex": "F"}
+    with pytest.raises(ValidationError) as exc:
+        do_register_person(PersonInput(**passport, nationality="UTO", birth_date=future), acting_user=None)
+    assert list(exc.value.message_dict) == ["birth_date"]
+    with pytest.raises(ValidationError) as exc:
+        do_register_person(
+            PersonInput(
+                **passport,
+                nationality="UTO",
+                birth_date=datetime.date(1974, 8, 12),
+                doc_expiry=datetime.date(1970, 1, 1),
+            ),
+            acting_user=None,
+        )
+    assert list(exc.value.message_dict) == ["doc_expiry"]
+    assert Person.objects.count() == 0
