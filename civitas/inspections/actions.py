@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civitas.accounts.choices import Role
@@ -276,8 +276,16 @@ def _credit_instruction(hazard: Hazard) -> dict[str, Any] | None:
         "rule": rule,
         "subject_type": subject,
         "subject_id": hazard.owner_id,
-        "note": f"inspection hazard #{hazard.pk}: {hazard.item.code}",
+        "note": _site_language_note(
+            _("Safety inspection hazard #{hazard}: {item}"), hazard=hazard.pk, item=hazard.item.code
+        ),
     }
+
+
+def _site_language_note(message: Any, **params: Any) -> str:
+    """A credit note is stored with the ledger entry as its evidence: in the site's language (Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message).format(**params)
 
 
 def _event_subject(hazard: Hazard) -> tuple[str, Any]:

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core import audit, events
@@ -1025,7 +1026,11 @@ def do_record_follow_up(
                 "rule": "agreement_breached",
                 "subject_type": "landlord" if landlord else "merchant",
                 "subject_id": party.person_id,
-                "note": f"Mediation agreement {agreement.seal_number} of case {case.code} not honoured",
+                "note": _site_language_note(
+                    _("Mediation agreement {seal} of case {case} not honoured"),
+                    seal=agreement.seal_number,
+                    case=case.code,
+                ),
             }
             events.emit(
                 "mediation.agreement_breached",
@@ -1204,3 +1209,9 @@ def reveal_party_phone(case: Case, party: Party, *, acting_user: Any) -> str:
         raise ValidationError({"party": _("No phone number was given for this party.")})
     audit.record("mediation.phone_revealed", actor=acting_user, obj=case, new={"party": party.pk})
     return otp.reveal(party.phone_enc)
+
+
+def _site_language_note(message: Any, **params: Any) -> str:
+    """A credit note is stored with the ledger entry as its evidence: in the site's language (Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message).format(**params)
