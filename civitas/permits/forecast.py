@@ -162,7 +162,23 @@ def xlsx(counts: Mapping[str, Mapping[str, np.ndarray]], forecast: SchoolForecas
     wb = Workbook()
     ws = wb.active
     ws.title = "forecast"
-    ws.append(["township code", "township", "year", "grade", "entry age", "demand", "places", "gap", "utilisation"])
+    # Headers in the reader's language; sheet names stay fixed for scripts that read the workbook.
+    ws.append(
+        [
+            str(h)
+            for h in (
+                _("township code"),
+                _("township"),
+                _("year"),
+                _("grade"),
+                _("entry age"),
+                _("demand"),
+                _("places"),
+                _("gap"),
+                _("utilisation"),
+            )
+        ]
+    )
     for r in forecast.rows:
         ws.append(
             [
@@ -178,7 +194,7 @@ def xlsx(counts: Mapping[str, Mapping[str, np.ndarray]], forecast: SchoolForecas
             ]
         )
     ages = wb.create_sheet("children by age")
-    ages.append(["township code", "township", "age", "female", "male", "total"])
+    ages.append([str(h) for h in (_("township code"), _("township"), _("age"), _("female"), _("male"), _("total"))])
     for township in sorted(counts):
         for age in range(0, 19):
             f, m = int(counts[township]["female"][age]), int(counts[township]["male"][age])

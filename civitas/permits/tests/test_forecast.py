@@ -64,3 +64,12 @@ def test_the_chart_keeps_its_words_as_text_in_the_readers_language(children: Non
     chart = page.decode().split("<svg", 1)[1]
     assert "<text" in chart and "G1 demand" not in chart
     assert personas["t1"].name in chart  # a Chinese township name is text for the browser, not missing glyphs
+
+
+def test_the_export_headers_are_in_the_readers_language(children: None, personas: Any) -> None:
+    client = Client()
+    client.force_login(personas["analyst"])
+    export = client.get("/permits/forecast.xlsx", {"base_year": 2026, "years": 6}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    book = load_workbook(io.BytesIO(export.content))
+    header = next(book["forecast"].iter_rows(values_only=True))
+    assert header[1] == "镇街" and header[5] == "需求"
