@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,6 +29,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from civitas.core import workers
 from civitas.core.models import DomainEvent
 
 log = logging.getLogger("civitas.events")
@@ -226,41 +226,16 @@ def work(
 ) -> int:
     """The worker loop: deliver due events until there are none (`once`) or until `stop` is set.
     Returns the number of events claimed."""
-    total = 0
-    last_log = time.monotonic()
-    while stop is None or not stop.is_set():
-        try:
-            n = deliver_batch(batch)
-        except Exception:  # a lost connection or a deadlock: log, wait, carry on
-            log.exception("event worker: batch failed")
-            connection.close()
-            n = 0
-            if once:
-                raise
-        total += n
-        if log_every and time.monotonic() - last_log >= log_every:
-            log.info("event worker: %d events delivered", total)
-            last_log = time.monotonic()
-        if n == 0:
-            if once:
-                break
-            connection.close_if_unusable_or_obsolete()
-            if stop is not None:
-                stop.wait(idle_sleep)
-            else:
-                time.sleep(idle_sleep)
-    return total
+    return workers.poll(
+        lambda: deliver_batch(batch),
+        name="event worker",
+        once=once,
+        idle_sleep=idle_sleep,
+        stop=stop,
+        log_every=log_every,
+    )
 
 
 def start_background_worker(idle_sleep: float = 0.5) -> threading.Event:
     """Run the worker in a daemon thread of this process (the demo server); set the returned event to stop."""
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            work(stop=stop, idle_sleep=idle_sleep)
-        finally:
-            connection.close()
-
-    threading.Thread(target=run, name="civitas-events", daemon=True).start()
-    return stop
+    return workers.start_in_thread(lambda stop: work(stop=stop, idle_sleep=idle_sleep), "civitas-events")

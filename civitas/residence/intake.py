@@ -21,7 +21,6 @@ import hashlib
 import json
 import logging
 import threading
-import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core import workers
 from civitas.people.identity import document_index
 from civitas.places.choices import PropertyStatus
 from civitas.places.models import Room
@@ -172,37 +172,9 @@ def process_batch(limit: int = 100) -> int:
 
 def work(*, once: bool = False, batch: int = 100, idle_sleep: float = 0.5, stop: threading.Event | None = None) -> int:
     """The intake worker loop: file due submissions until there are none (`once`) or `stop` is set."""
-    total = 0
-    while stop is None or not stop.is_set():
-        try:
-            n = process_batch(batch)
-        except Exception:  # a lost connection or a deadlock: log, wait, carry on
-            log.exception("intake worker: batch failed")
-            connection.close()
-            n = 0
-            if once:
-                raise
-        total += n
-        if n == 0:
-            if once:
-                break
-            connection.close_if_unusable_or_obsolete()
-            if stop is not None:
-                stop.wait(idle_sleep)
-            else:
-                time.sleep(idle_sleep)
-    return total
+    return workers.poll(lambda: process_batch(batch), name="intake worker", once=once, idle_sleep=idle_sleep, stop=stop)
 
 
 def start_background_worker(idle_sleep: float = 0.5) -> threading.Event:
     """Run the intake worker in a daemon thread of this process (the demo server)."""
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            work(stop=stop, idle_sleep=idle_sleep)
-        finally:
-            connection.close()
-
-    threading.Thread(target=run, name="civitas-intake", daemon=True).start()
-    return stop
+    return workers.start_in_thread(lambda stop: work(stop=stop, idle_sleep=idle_sleep), "civitas-intake")
