@@ -1,12 +1,12 @@
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from civitas.api import api
+from civitas.api import urls_by_router
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("api/", api.urls),
+    path("api/", urls_by_router()),
     path("accounts/", include("civitas.accounts.urls")),
     path("people/", include("civitas.people.urls")),
     path("places/", include("civitas.places.urls")),

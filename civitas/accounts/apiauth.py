@@ -63,6 +63,15 @@ def _fresh_copy(user: User) -> User:
 
 
 class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> User | None:
+        """HttpBearer's own header parsing, reading the one header from META (`request.headers` would
+        first build a dict of every header of the request, a measurable share of a card scan)."""
+        value = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _space, token = value.partition(" ")
+        if not value or scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         row = _valid_token(ApiToken.digest_of(token))
         if row is None:
