@@ -155,6 +155,16 @@ def _checkout_id() -> str:
     return hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]
 
 
+def _prepare_threshold() -> int | None:
+    value = (env_str("CIVITAS_PG_PREPARE_THRESHOLD", "5") or "").strip().lower()
+    if value in ("", "off", "none"):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"CIVITAS_PG_PREPARE_THRESHOLD must be a number or 'off', not {value!r}")
+
+
 def _database() -> dict[str, object]:
     """SQLite by default (demo, tests); PostgreSQL when CIVITAS_DB=postgres."""
     kind = env_str("CIVITAS_DB", "sqlite")
@@ -167,6 +177,10 @@ def _database() -> dict[str, object]:
             "HOST": env_str("CIVITAS_PG_HOST", "127.0.0.1"),
             "PORT": env_str("CIVITAS_PG_PORT", "5432"),
             "CONN_MAX_AGE": env_int("CIVITAS_PG_CONN_MAX_AGE", 60),
+            # Server-side prepared statements for the few hot statements sent with server-side binding
+            # (the card scan, civitas/services/cardstatus.py); Django's own queries bind on the client and
+            # are never prepared. Set to "off" behind a transaction-mode pooler such as PgBouncer < 1.21.
+            "OPTIONS": {"prepare_threshold": _prepare_threshold()},
             # One test database per checkout, so concurrent runs on one server never collide.
             "TEST": {"NAME": env_str("CIVITAS_PG_TEST_NAME", "civitas_test_" + _checkout_id())},
         }

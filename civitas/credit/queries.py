@@ -30,6 +30,19 @@ def balance(scheme_code: str, subject_type: str, subject_id: int, on: datetime.d
     return ledger.ledger_balance(scheme, subject_type, int(subject_id), ledger.cycle_of(scheme, on), on=on)
 
 
+def merchant_file_sql(person_id_sql: str) -> str:
+    """An SQL boolean: does the person whose id is the SQL expression `person_id_sql` have a merchant file?
+
+    For a caller that asks inside its own statement (a market seller's card scan reads it together with the
+    card's status) and calls `merchant_grade` only for holders who have one.
+    """
+    from django.db import connection
+
+    table = connection.ops.quote_name(MerchantFile._meta.db_table)
+    column = connection.ops.quote_name(MerchantFile._meta.get_field("person").column)
+    return f"EXISTS (SELECT 1 FROM {table} WHERE {column} = {person_id_sql})"
+
+
 def merchant_grade(person_id: int) -> dict[str, Any] | None:
     """The merchant's grade today, or None when the person has no merchant file."""
     if not MerchantFile.objects.filter(person_id=person_id).exists():

@@ -720,7 +720,9 @@ def credit_grade(person_id: int) -> dict[str, Any] | None:
     return grade
 
 
-def _disclose(card: CardSnapshot, scenario: str) -> dict[str, Any]:
+def _disclose(card: CardSnapshot, scenario: str, *, credit_file: bool | None = None) -> dict[str, Any]:
+    """What the scenario may see of the card; `credit_file` False (known from the scan's own statement)
+    spares the credit app a question whose answer is "no file"."""
     out: dict[str, Any] = {}
     wanted = SCENARIO_DISCLOSES.get(scenario, ())
     if "holder" in wanted:
@@ -730,7 +732,7 @@ def _disclose(card: CardSnapshot, scenario: str) -> dict[str, Any]:
     if "document" in wanted:
         out["document"] = card.doc_masked
     if "credit" in wanted:
-        out["credit"] = credit_grade(card.person_id)
+        out["credit"] = None if credit_file is False else credit_grade(card.person_id)
     if wanted:
         out["expires_on"] = card.expires_on
     return out
@@ -763,11 +765,12 @@ def do_verify_card(
             partner_id=partner.pk,
             scenario=scenario,
             by_id=by_id,
+            credit_file="credit" in SCENARIO_DISCLOSES.get(scenario, ()),
         )
         if checked is not None:
-            outcome.card, outcome.result = checked
+            outcome.card, outcome.result, credit_file = checked
             if outcome.valid:
-                outcome.disclosed = _disclose(outcome.card, scenario)
+                outcome.disclosed = _disclose(outcome.card, scenario, credit_file=credit_file)
             return outcome
     if claims is not None:
         outcome.card = card_status(claims.card_number)

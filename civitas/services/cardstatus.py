@@ -77,15 +77,15 @@ def _insert_sql() -> str:
     return f"INSERT INTO {connection.ops.quote_name(v._meta.db_table)} ({cols}) VALUES (%s, %s, %s, %s, %s, %s)"
 
 
-# The log row of a genuine scan is committed with synchronous_commit off (PostgreSQL, this one statement
-# only: SET LOCAL in the same implicit transaction). The row is committed and visible to the holder at
-# once, and the database stays consistent; what is given up is durability across a crash of the database
-# server itself: the scans answered in the last ~0.6 s before such a crash (3 x wal_writer_delay) may be
-# missing from the holders' logs. The answer to the partner never depends on that row. A durable commit
-# waits for a WAL flush (5-6 ms on the benchmark machine, more under load), which capped a sync worker at
-# a few scans per flush; see docs/benchmarks/services.md. Set to False to make every log row durable.
+# The log row of a genuine scan is committed with synchronous_commit off (PostgreSQL, this one statement's
+# transaction only: `set_config(..., true)` inside the statement itself, read by PostgreSQL when the implicit
+# transaction commits). The row is committed and visible to the holder at once, and the database stays
+# consistent; what is given up is durability across a crash of the database server itself: the scans
+# answered in the last ~0.6 s before such a crash (3 x wal_writer_delay) may be missing from the holders'
+# logs. The answer to the partner never depends on that row. A durable commit waits for a WAL flush (5-6 ms
+# on the benchmark machine, more under load), which capped a sync worker at a few scans per flush; see
+# docs/benchmarks/services.md. Set to False to make every log row durable.
 ASYNC_COMMIT = True
-_ASYNC_PREFIX = "SET LOCAL synchronous_commit TO OFF; "
 
 
 def fused_check_available() -> bool:
@@ -93,8 +93,17 @@ def fused_check_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-@lru_cache(maxsize=1)
-def _check_and_log_sql() -> str:
+def credit_file_sql(person_id_sql: str) -> str | None:
+    """The credit app's "has a merchant file" test, or None when the credit app is not installed."""
+    try:
+        from civitas.credit.queries import merchant_file_sql
+    except ImportError:
+        return None
+    return merchant_file_sql(person_id_sql)
+
+
+@lru_cache(maxsize=2)
+def _check_and_log_sql(credit_file: bool = False) -> str:
     """The status rules of do_verify_card for a genuine, allowed scan, written once in SQL.
 
     Kept equal to the Python rules in actions.do_verify_card (same order: suspended, not active, older
@@ -109,7 +118,10 @@ def _check_and_log_sql() -> str:
         f"WHEN {expires} IS NOT NULL AND {expires} < %s THEN '{VerificationResult.EXPIRED.value}' "
         f"ELSE '{VerificationResult.VALID.value}' END"
     )
-    select = _select_sql().replace(" FROM ", f", {judged} AS verdict FROM ", 1)
+    extra = f", {judged} AS verdict"
+    if credit_file:  # the market seller's scenario: whether to ask the credit app for the grade at all
+        extra += f", {credit_file_sql('c.' + _col(c, 'person'))} AS credit_file"
+    select = _select_sql().replace(" FROM ", f"{extra} FROM ", 1)
     log_cols = ", ".join(_col(v, f) for f in ("card", "partner", "scenario", "result", "at", "by"))
     return (
         f"WITH card AS ({select}), "
@@ -117,6 +129,36 @@ def _check_and_log_sql() -> str:
         f"SELECT card.{_col(c, 'id')}, %s, %s, card.verdict, %s, %s FROM card) "
         f"SELECT * FROM card"
     )
+
+
+@lru_cache(maxsize=4)
+def _check_and_log_statement(asynchronous: bool, credit_file: bool) -> str:
+    """The statement as sent: with the asynchronous commit of its own transaction when asked."""
+    if not asynchronous:
+        return _check_and_log_sql(credit_file)
+    # A volatile function in the FROM list is evaluated once, before the row is returned and the
+    # implicit transaction commits; the extra column is never read.
+    return _check_and_log_sql(credit_file) + ", (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
+
+
+def _bound_cursor() -> Any:
+    """A cursor that sends the parameters apart from the SQL (PostgreSQL's extended protocol).
+
+    Django's psycopg backend binds parameters on the client: every scan sent the statement as new text,
+    and PostgreSQL parsed and planned it again each time. A psycopg `Cursor` binds on the server, and
+    psycopg prepares a statement that a connection has run `prepare_threshold` times (5 by default), so
+    a worker's persistent connection plans the scan once and then only executes it. The cursor goes
+    through Django's wrapper, so the statement is still counted, logged in debug and wrapped by
+    `connection.execute_wrapper` like any other.
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = psycopg.Cursor(connection.connection)
+    # django-stubs type these wrappers as taking a CursorWrapper; Django passes them the DB-API cursor.
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    return wrap(raw)  # type: ignore[arg-type]
 
 
 def check_and_log(
@@ -127,21 +169,23 @@ def check_and_log(
     partner_id: int,
     scenario: str,
     by_id: int | None,
-) -> tuple[CardSnapshot, str] | None:
+    credit_file: bool = False,
+) -> tuple[CardSnapshot, str, bool | None] | None:
     """Read, judge and log a genuine scan in one statement; None (and nothing logged) for an unknown card.
 
-    Outside a surrounding transaction the statement commits asynchronously (see ASYNC_COMMIT).
+    Returns the card, the verdict and, with `credit_file`, whether the holder has a merchant credit file
+    (None when not asked or when the credit app is absent). Outside a surrounding transaction the statement
+    commits asynchronously (see ASYNC_COMMIT).
     """
+    credit_file = credit_file and credit_file_sql("0") is not None
     params: list[Any] = [serial, today, number, partner_id, scenario, timezone.now(), by_id]
     asynchronous = ASYNC_COMMIT and not connection.in_atomic_block
-    with connection.cursor() as cursor:
-        cursor.execute((_ASYNC_PREFIX if asynchronous else "") + _check_and_log_sql(), params)
-        if asynchronous:
-            cursor.nextset()  # past the SET's empty result
+    with _bound_cursor() as cursor:
+        cursor.execute(_check_and_log_statement(asynchronous, credit_file), params)
         row = cursor.fetchone()
     if row is None:
         return None
-    return _snapshot(row), row[10]
+    return _snapshot(row), row[10], (bool(row[11]) if credit_file else None)
 
 
 def card_status(number: str) -> CardSnapshot | None:

@@ -197,3 +197,38 @@ def test_the_offline_verifier_needs_no_django():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env={"PYTHONPATH": root}
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="server-side prepared statements are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_plans_the_scan_statement_once_and_then_reuses_it(card, bus):
+    for _ in range(7):
+        outcome = actions.do_verify_card(card_token(card), partner=bus[0], scenario="bus", acting_user=bus[1])
+        assert outcome.valid
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%synchronous_commit%"])
+        prepared = [r[0] for r in cursor.fetchall()]
+    assert len(prepared) == 1 and "INSERT INTO" in prepared[0]
+    assert CardVerification.objects.filter(card=card, result="valid").count() == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_market_scan_asks_the_credit_app_only_for_holders_with_a_merchant_file(card, seller, resident, monkeypatch):
+    from civitas.credit import actions as credit_actions
+    from civitas.credit import queries
+    from civitas.credit.seed_data import ensure_installed
+
+    ensure_installed()
+    asked: list[int] = []
+    real = queries.merchant_grade
+    monkeypatch.setattr(queries, "merchant_grade", lambda pid: asked.append(pid) or real(pid))
+    actions._grade_cache.clear()
+    partner, user = seller
+    outcome = actions.do_verify_card(card_token(card), partner=partner, scenario="market", acting_user=user)
+    assert outcome.valid and outcome.disclosed["credit"] is None
+    assert asked == ([] if ON_POSTGRES else [resident.pk])  # the fused statement said "no file"
+    credit_actions.do_open_merchant_file(resident, trade_name="Ali Trading", acting_user=None)
+    actions._grade_cache.clear()
+    outcome = actions.do_verify_card(card_token(card), partner=partner, scenario="market", acting_user=user)
+    assert outcome.disclosed["credit"]["grade"] and resident.pk in asked
+    assert CardVerification.objects.filter(card=card, scenario="market", result="valid").count() == 2
