@@ -126,6 +126,10 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--batch", type=int, default=2_000)
     ap.add_argument("--profile", type=int, default=0, help="profile the first N batches and print the top calls")
+    ap.add_argument(
+        "--sort", default="cumulative", help="profile order: cumulative (default), tottime, ncalls (pstats keys)"
+    )
+    ap.add_argument("--profile-file", default="", help="also save the profile (pstats format) to this file")
     ap.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks/residence-bulk.md")
     args = ap.parse_args()
     os.environ["CIVITAS_EVENTS_DISPATCH"] = "worker"
@@ -185,7 +189,9 @@ def main() -> None:
             print(f"  {i + args.batch:,} rows in {time.perf_counter() - t:.1f} s", flush=True)
     bulk_s = time.perf_counter() - t
     if profiler is not None:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
+        if args.profile_file:
+            profiler.dump_stats(args.profile_file)
     new = Declaration.objects.filter(pk__gt=first_decl)
     verified = new.filter(status=DeclarationStatus.VERIFIED).count()
     flagged = new.filter(status=DeclarationStatus.FLAGGED).count()

@@ -23,7 +23,6 @@ from typing import Literal
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
 from stdnum.iso7064 import mod_11_2
 
 from civitas.documents.errors import DocumentError, ErrorCode, local_today
@@ -75,6 +74,7 @@ PROVINCES: dict[str, tuple[str, str]] = {
 PERMIT_PREFIXES: dict[str, Kind] = {"81": "hk", "82": "macao", "83": "taiwan"}
 
 _ID_SHAPE = re.compile(r"\d{17}[\dX]")
+_CLEAN_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]")  # ASCII only: what `clean_resident_id` returns upper-cased as is
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,8 @@ class ResidentId:
 
 def clean_resident_id(text: str) -> str:
     """Strip whitespace and upper-case a trailing ``x``."""
+    if len(text or "") == 18 and _CLEAN_SHAPE.fullmatch(text):  # already clean (the usual case): skip stdnum
+        return text.upper()
     return ric.compact(re.sub(r"\s+", "", text or ""))
 
 
@@ -117,9 +119,21 @@ def check_character(first17: str) -> str:
 
 def find_resident_id_errors(text: str, today: datetime.date | None = None) -> list[DocumentError]:
     """Every rule the number breaks (empty list = valid). Stops early only when the shape is wrong."""
-    number = clean_resident_id(text)
+    return _checked(clean_resident_id(text), today)[0]
+
+
+def _birth_date(number: str) -> datetime.date | None:
+    """Digits 7-14 as a date (`stdnum.cn.ric.get_birth_date` on a clean number), None if not a calendar date."""
+    try:
+        return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
+def _checked(number: str, today: datetime.date | None) -> tuple[list[DocumentError], datetime.date | None]:
+    """The errors of a cleaned number, and its birth date when digits 7-14 are one."""
     if len(number) != 18:
-        return [DocumentError(FIELD, ErrorCode.ID_LENGTH, _("Identity number: it must have 18 characters."))]
+        return [DocumentError(FIELD, ErrorCode.ID_LENGTH, _("Identity number: it must have 18 characters."))], None
     if not _ID_SHAPE.fullmatch(number):
         return [
             DocumentError(
@@ -127,7 +141,7 @@ def find_resident_id_errors(text: str, today: datetime.date | None = None) -> li
                 ErrorCode.ID_CHARACTERS,
                 _("Identity number: the first 17 characters must be digits and the last a digit or X."),
             )
-        ]
+        ], None
     errors = []
     if province_of(number) is None:
         errors.append(
@@ -137,9 +151,8 @@ def find_resident_id_errors(text: str, today: datetime.date | None = None) -> li
                 _("Identity number: the first two digits are not a province or residence-permit code."),
             )
         )
-    try:
-        birth = ric.get_birth_date(number)
-    except ValidationError:
+    birth = _birth_date(number)
+    if birth is None:
         errors.append(
             DocumentError(FIELD, ErrorCode.ID_DATE, _("Identity number: digits 7-14 are not a calendar date."))
         )
@@ -164,21 +177,21 @@ def find_resident_id_errors(text: str, today: datetime.date | None = None) -> li
                 _("Identity number: the check character (18th) does not match (ISO 7064 MOD 11-2)."),
             )
         )
-    return errors
+    return errors, birth
 
 
 def parse_resident_id(text: str, today: datetime.date | None = None) -> ResidentId:
     """Parse and validate; raises the first :class:`DocumentError` found."""
-    errors = find_resident_id_errors(text, today)
-    if errors:
-        raise errors[0]
     number = clean_resident_id(text)
+    errors, birth = _checked(number, today)
+    if errors or birth is None:  # (a number without errors has a calendar date in digits 7-14)
+        raise errors[0]
     sequence = number[14:17]
     return ResidentId(
         number=number,
         place_code=number[:6],
         province_code=number[:2],
-        birth_date=ric.get_birth_date(number),
+        birth_date=birth,
         sex="M" if int(sequence) % 2 else "F",
         sequence=sequence,
         kind=PERMIT_PREFIXES.get(number[:2], "resident"),

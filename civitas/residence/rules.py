@@ -7,6 +7,7 @@ The caller holds the room's row lock, so capacity counts are consistent under co
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -93,9 +94,12 @@ def check_document_valid(decl: Declaration, params: dict[str, Any]) -> Finding:
     return document_finding(decl, _people(decl))
 
 
-def document_finding(decl: Declaration, people: list[tuple[Person, datetime.date | None]]) -> Finding:
-    """The document rule on given (person, visa expiry) pairs (pure: shared by the bulk import)."""
-    today = timezone.localdate()
+def document_finding(
+    decl: Declaration, people: list[tuple[Person, datetime.date | None]], today: datetime.date | None = None
+) -> Finding:
+    """The document rule on given (person, visa expiry) pairs (pure: shared by the bulk import, which gives
+    `today` once per batch)."""
+    today = today or timezone.localdate()
     problems: list[str] = []
     for person, visa_expiry in people:
         if person.doc_kind in (DocumentKind.PASSPORT, DocumentKind.TRAVEL_DOCUMENT):
@@ -138,12 +142,24 @@ def lateness(decl: Declaration, params: dict[str, Any]) -> tuple[int, str]:
     if decl.foreign:
         hours_allowed = int(params.get("foreigner_hours", 24))
         hours = (decl.declared_at - arrived).total_seconds() / 3600
-        limit = str(_("{n} hours").format(n=hours_allowed))
+        limit = _limit_text(True, hours_allowed)
         return (max(0, math.ceil((hours - hours_allowed) / 24)) if hours > hours_allowed else 0), limit
     days_allowed = int(params.get("change_days", 10) if decl.supersedes_id else params.get("migrant_days", 3))
     days = (local_date(decl.declared_at) - local_date(arrived)).days
-    limit = str(_("{n} days").format(n=days_allowed))
+    limit = _limit_text(False, days_allowed)
     return max(0, days - days_allowed), limit
+
+
+def _limit_text(hours: bool, n: int) -> str:
+    """The limit in words ("3 days", "24 hours") in the active language: every declaration, late or not,
+    names its limit, so each text is translated once per language and limit."""
+    return _limit_in(translation.get_language(), hours, n)
+
+
+@functools.lru_cache(maxsize=64)
+def _limit_in(language: str | None, hours: bool, n: int) -> str:
+    with translation.override(language):
+        return str((_("{n} hours") if hours else _("{n} days")).format(n=n))
 
 
 def check_on_time(decl: Declaration, params: dict[str, Any]) -> Finding:

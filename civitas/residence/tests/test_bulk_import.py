@@ -5,23 +5,27 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+import gc
 import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from civitas.accounts.choices import Role
 from civitas.core import events as core_events
 from civitas.core.models import AuditEvent, DomainEvent
+from civitas.documents import idnumbers
 from civitas.people.actions import PersonInput
 from civitas.people.models import Person
-from civitas.residence import actions
+from civitas.residence import actions, bulk_plan
 from civitas.residence.bulk import MAX_ROWS, do_import_batch, import_per_row
 from civitas.residence.bulk_plan import import_set_based
 from civitas.residence.choices import DeclarationSource, DeclarationStatus, Purpose, Relation, RuleCode
-from civitas.residence.models import Declaration, ImportBatch, Residency, VerificationResult
+from civitas.residence.models import Declaration, DeclarationMember, ImportBatch, Residency, VerificationResult
 from civitas.residence.tests.builders import chinese, declare, passport, rooms
 from civitas.testing.factories import user
 
@@ -42,6 +46,16 @@ def row(
         source=source,
         **kw,
     )
+
+
+def reported_events(d: Declaration) -> list[tuple[str, str | None, bool]]:
+    """The events a declaration records it published: per kind, the stored event's kind and whether it is
+    about this declaration (the ids must name the events actually written)."""
+    out = []
+    for kind, event_id in sorted((d.reported or {}).items()):
+        event = DomainEvent.objects.filter(pk=event_id).first()
+        out.append((kind, event.kind if event else None, bool(event and event.payload.get("declaration_id") == d.pk)))
+    return out
 
 
 def snapshot(outcome: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +80,7 @@ def snapshot(outcome: dict[str, Any]) -> dict[str, Any]:
                 "confirmed": d.landlord_confirmed_at is not None,
                 "by": (d.created_by_id, d.confirmed_by_id),
                 "batch": d.batch_id,
-                "reported": sorted(d.reported or {}),
+                "reported": reported_events(d),
                 "results": sorted(d.results.filter(current=True).values_list("rule", "passed", "reason")),
                 "members": [(person_ref(m.person_id), m.relation, m.visa_expiry) for m in d.members.order_by("id")],
                 "residencies": sorted(
@@ -174,6 +188,7 @@ def test_set_based_import_gives_the_same_statuses_reasons_persons_and_events_as_
         DeclarationStatus.FLAGGED,  # a tenant's own filing, into a room already full
     ]
     assert not set_based["rows"][11]["confirmed"] and set_based["rows"][11]["reported"] == []
+    assert set_based["rows"][4]["reported"] == [("over_capacity", "residence.over_capacity", True)]
     failed = {x["row"]: {rule for rule, passed, _r in x["results"] if not passed} for x in set_based["rows"]}
     assert failed[1] == {RuleCode.ON_TIME} and failed[4] == {RuleCode.WITHIN_CAPACITY}
     assert failed[5] == {RuleCode.NOT_RESIDENT_ELSEWHERE}
@@ -264,7 +279,8 @@ def test_a_failure_while_writing_the_batch_rolls_the_whole_batch_back(personas, 
     def broken(*args: Any, **kw: Any) -> None:
         raise RuntimeError("disk full")
 
-    # Fails after the persons, declarations, members, residencies and results are written.
+    # Fails after the persons, members, residencies and results are written (and the declarations, except on
+    # PostgreSQL, where they are written last, once their events have ids).
     monkeypatch.setattr(core_events, "emit_many", broken)
     with pytest.raises(RuntimeError):
         do_import_batch(
@@ -336,3 +352,86 @@ def test_a_batch_of_room_changes_goes_through_the_per_row_reference_path(persona
     assert out["accepted"] and out["created"][0]["status"] == DeclarationStatus.VERIFIED
     old.refresh_from_db()
     assert old.status == DeclarationStatus.SUPERSEDED
+
+
+def test_reasons_are_stored_in_the_site_language_and_rejections_reported_in_the_callers_by_both_paths(personas):
+    r = rooms(personas)
+    today = timezone.localdate()
+    caller = "zh-hans" if settings.LANGUAGE_CODE != "zh-hans" else "en"  # e.g. a client's Accept-Language
+    rows = [
+        row(r[0], chinese("迟", phone=""), move_in=today - datetime.timedelta(days=6)),  # late
+        row(r[0], chinese("二", phone="")),
+        row(r[0], chinese("三", phone="")),  # over capacity
+    ]
+    with translation.override(caller):
+        per_row, set_based = both_paths(rows, personas["landlord"])
+    assert set_based == per_row and set_based["accepted"]
+    template = "Declared {late} day(s) after the {limit} allowed after arrival."
+    with translation.override(settings.LANGUAGE_CODE):
+        site = _(template).split("{")[0]
+    with translation.override(caller):
+        callers = _(template).split("{")[0]
+    assert site != callers
+    reasons = {rule: reason for x in set_based["rows"] for rule, passed, reason in x["results"] if not passed}
+    assert reasons[RuleCode.ON_TIME].startswith(site)
+    bad = [row(r[1], PersonInput(name="坏", doc_kind="resident_id", doc_number="123"))]
+    with translation.override(caller):
+        per_row, set_based = both_paths(bad, personas["landlord"])
+        expected = _("Identity number: it must have 18 characters.")
+    assert set_based == per_row and not set_based["accepted"]
+    assert set_based["rejected"][0]["errors"][0]["message"] == expected
+
+
+def test_a_big_batch_draws_distinct_well_formed_declaration_numbers(personas):
+    r = rooms(personas)
+    rows = [row(r[i % 3], passport(f"GUEST {i}", number=f"N{i:07d}")) for i in range(120)]
+    out = do_import_batch("b-numbers", rows, acting_user=user("hotel_numbers", Role.PARTNER))
+    numbers = [c["number"] for c in out["created"]]
+    assert out["accepted"] and len(set(numbers)) == len(numbers) == 120
+    assert all(NUMBER.fullmatch(n) for n in numbers)
+    assert sorted(numbers) == sorted(Declaration.objects.filter(batch_id="b-numbers").values_list("number", flat=True))
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_the_import_leaves_the_garbage_collector_as_it_found_it(personas, collector_on):
+    was = gc.isenabled()
+    (gc.enable if collector_on else gc.disable)()
+    try:
+        out = do_import_batch(
+            "b-gc", [row(rooms(personas)[0], chinese("回收", phone=""))], acting_user=personas["landlord"]
+        )
+        assert out["accepted"] and gc.isenabled() is collector_on
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("model", [Person, Declaration, DeclarationMember, Residency, DomainEvent])
+def test_the_batchs_cheap_instances_hold_what_the_model_constructor_gives(model):
+    values: dict[str, Any] = {}
+    if model is Declaration:
+        values = {"number": "261123-ABCDEF", "room_id": 7, "move_in": datetime.date(2026, 1, 2), "foreign": True}
+    if model is DomainEvent:
+        values = {"kind": "residence.over_capacity", "payload": {"a": 1}}
+    built, fast = model(**values), bulk_plan._new(model, values)
+    fields = [f.attname for f in model._meta.concrete_fields]
+    assert [getattr(fast, f) for f in fields] == [getattr(built, f) for f in fields]
+    assert fast._state.adding and fast._state.db is None
+    if model is Declaration:  # callable defaults are fresh per instance
+        assert fast.reported == {} and fast.reported is not bulk_plan._new(model, values).reported
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11010519491231002X",
+        "11010519491231002x",
+        " 110105 19491231002X ",
+        "１10105194912310021",
+        "1101051949123100",
+        "",
+    ],
+)
+def test_the_resident_id_fast_path_cleans_numbers_as_stdnum_does(text):
+    from stdnum.cn import ric
+
+    assert idnumbers.clean_resident_id(text) == ric.compact(re.sub(r"\s+", "", text))
