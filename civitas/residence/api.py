@@ -312,8 +312,7 @@ def create_declaration(request: HttpRequest, payload: DeclarationIn, response: H
     data = _input(payload, _declaring_source(request, payload.room_id))
     if intake.prefers_async(request.headers.get("Prefer", "")):
         key = intake.submission_key(request.headers.get("Idempotency-Key") or payload.idempotency_key, data)
-        body = payload.model_dump(mode="json")
-        sub, _created = intake.do_receive(body, data, key=key, acting_user=request.user)
+        sub, _created = intake.do_receive(payload.model_dump_json(), data, key=key, acting_user=request.user)
         response["Location"] = _status_url(sub)
         response["Preference-Applied"] = "respond-async"
         return Status(202, {"submission_id": sub.pk, "status": sub.status, "status_url": _status_url(sub)})

@@ -1,45 +1,64 @@
 """Asynchronous check-in intake for machine clients (hotel and employer systems).
 
 A `POST /api/residence/declarations` with `Prefer: respond-async` (RFC 7240) runs every check that can fail
-fast without the register (`actions.precheck`: input, documents, phones, dates, purpose; the room exists and
-is let out), stores ONE `CheckinSubmission` (the body encrypted, unique per client and idempotency key) and
-answers 202. The intake worker (`manage.py residence_intake_work`, and a thread of `civitas serve`) then
-files each submission through `actions.do_declare` — the synchronous path's action, with its room lock,
-rules, audit and events — one transaction per submission, in id order. On PostgreSQL the worker claims a
-submission with `SELECT ... FOR UPDATE SKIP LOCKED`, so several workers never file the same one.
+fast without the register (`actions.precheck`: input, documents, phones, dates, purpose), then stores ONE
+`CheckinSubmission` (the body encrypted, unique per client and idempotency key) with a single statement that
+also checks the room (it exists, its property is let out) — `INSERT ... SELECT ... ON CONFLICT DO NOTHING
+RETURNING` — and answers 202. A retry with the same key returns the stored submission and stores nothing.
+
+The intake worker (`manage.py residence_intake_work`, and a thread of `civitas serve`) files the submissions
+in claims: one transaction claims up to `CLAIM` due submissions in id order (on PostgreSQL with
+`SELECT ... FOR UPDATE SKIP LOCKED`, so several workers never file the same one) and files each client's
+submissions of the claim **set-based**, with the bulk import's machinery (`bulk_plan.file_independent`: the
+same validators and rule functions as `actions.do_declare`, the rooms locked in id order, bulk inserts, the
+events with `emit_many`) and one audit record per client and claim naming every submission, declaration and
+person. Submissions stay independent: one the register refuses is rejected with its errors while the others
+are filed, exactly as filing each through `do_declare` in its own savepoint would (the tests compare both).
+
+Submissions that change rooms or name a person by id, a payload that cannot be read, and every submission of
+a set-based filing that failed (a concurrent check-in registered the same new person first, a deadlock, a
+bug) are filed ONE AT A TIME through `actions.do_declare` after the claim commits, each in its own
+transaction (the reference path, `process_one`).
 
 Outcomes: `processed` (the declaration, whatever its verification status: verified, flagged, awaiting the
 landlord), `rejected` (a validation error of the action, recorded as field + message, as a synchronous 422
-would give), or, for an unexpected exception, still `received` with an attempt more and a growing back-off
-(like the events outbox), without holding up the submissions behind it.
+would give), or, for an unexpected exception on the one-at-a-time path, still `received` with an attempt more
+and a growing back-off (like the events outbox), without holding up the submissions behind it.
+
+Order: within a client's submissions of a claim, in id order (the capacity rule sees the earlier ones); the
+clients of one claim are filed one after the other, and concurrent workers' claims interleave by room lock,
+as concurrent synchronous check-ins do.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import logging
 import threading
+from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civitas.core import workers
+from civitas.core import audit, workers
 from civitas.people.identity import document_index
 from civitas.places.choices import PropertyStatus
 from civitas.places.models import Room
 from civitas.privacy.crypto import decrypt, encrypt
-from civitas.residence import actions
+from civitas.residence import actions, bulk_plan
 from civitas.residence.choices import SubmissionStatus
 from civitas.residence.models import CheckinSubmission, Declaration
 
 log = logging.getLogger("civitas.residence.intake")
 CONTEXT = "residence.submission"
 MAX_BACKOFF_SECONDS = 3600
+CLAIM = 200  # submissions claimed and filed together in one transaction
 
 
 def prefers_async(prefer_header: str) -> bool:
@@ -71,33 +90,81 @@ def check_room(room_id: int) -> None:
         raise ValidationError({"room": [_("This property is not registered as let out; ask the landlord.")]})
 
 
-@transaction.atomic
+def _stored(client: Any, key: str) -> CheckinSubmission | None:
+    return CheckinSubmission.objects.filter(client=client, key=key).first()
+
+
+def _column(model: Any, name: str) -> str:
+    return connection.ops.quote_name(str(model._meta.get_field(name).column))
+
+
+@functools.cache
+def _insert_sql(vendor: str) -> tuple[str, list[Any]]:
+    """`INSERT ... SELECT <values> FROM room JOIN property WHERE <room let out> ON CONFLICT DO NOTHING RETURNING id`:
+    stores the submission only if its room exists, its property is let out and the client has not used the
+    key (PostgreSQL and SQLite >= 3.35 both speak it)."""
+    q = connection.ops.quote_name
+    fields = [f for f in CheckinSubmission._meta.concrete_fields if not f.primary_key]
+    prop = Room._meta.get_field("property").related_model
+    sql = (
+        f"INSERT INTO {q(CheckinSubmission._meta.db_table)} ({', '.join(q(str(f.column)) for f in fields)}) "
+        f"SELECT {', '.join(['%s'] * len(fields))} FROM {q(Room._meta.db_table)} r "
+        f"JOIN {q(prop._meta.db_table)} p ON p.{_column(prop, 'id')} = r.{_column(Room, 'property')} "
+        f"WHERE r.{_column(Room, 'id')} = %s AND p.{_column(prop, 'status')} = %s "
+        f"ON CONFLICT ({_column(CheckinSubmission, 'client')}, {_column(CheckinSubmission, 'key')}) DO NOTHING "
+        f"RETURNING {_column(CheckinSubmission, 'id')}"
+    )
+    return sql, fields
+
+
+def _insert_if_room_let(sub: CheckinSubmission, room_id: int) -> bool:
+    """Store `sub` in one statement if its room is let out and its key unused; True if it was stored."""
+    sql, fields = _insert_sql(connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(sub, True), connection) for f in fields]
+    with connection.cursor() as c:
+        c.execute(sql, [*params, room_id, PropertyStatus.ACTIVE])
+        row = c.fetchone()
+    if row is None:
+        return False
+    sub.pk = row[0]
+    sub._state.adding, sub._state.db = False, connection.alias
+    return True
+
+
 def do_receive(
-    body: dict[str, Any], data: actions.DeclarationInput, *, key: str, acting_user: Any
+    body: dict[str, Any] | str, data: actions.DeclarationInput, *, key: str, acting_user: Any
 ) -> tuple[CheckinSubmission, bool]:
     """Accept a submission after the fast checks; a retry with the same key returns the stored one
-    (`created` False) and stores nothing. The filed declaration is audited when the worker files it."""
-    found = CheckinSubmission.objects.filter(client=acting_user, key=key).first()
-    if found is not None:
-        return found, False
-    actions.precheck(data)
-    check_room(data.room_id)
+    (`created` False) and stores nothing. `body` is the request body (JSON text, or a dict to serialise).
+    The filed declaration is audited when the worker files it.
+
+    One statement on the way in (no explicit transaction: the statement is its own): the insert that also
+    checks the room. Only when it stores nothing is the reason read — the key was used (the stored submission
+    is returned) or the room is unknown or not let out (the synchronous path's 422)."""
+    try:
+        actions.precheck(data)
+    except ValidationError:
+        found = _stored(acting_user, key)  # a retry of a submission stored earlier is answered as before
+        if found is not None:
+            return found, False
+        raise
+    text = body if isinstance(body, str) else json.dumps(body, default=str, ensure_ascii=False)
     sub = CheckinSubmission(
         client=acting_user,
         key=key,
         source=data.source,
-        payload_enc=encrypt(json.dumps(body, default=str, ensure_ascii=False), context=CONTEXT),
+        payload_enc=encrypt(text, context=CONTEXT),
         received_at=timezone.now(),
     )
-    try:
-        with transaction.atomic():
-            sub.save(force_insert=True)
-    except IntegrityError:  # a concurrent retry with the same key won the race
-        found = CheckinSubmission.objects.filter(client=acting_user, key=key).first()
-        if found is None:
-            raise
-        return found, False
-    return sub, True
+    for _attempt in range(2):
+        if _insert_if_room_let(sub, data.room_id):
+            return sub, True
+        found = _stored(acting_user, key)
+        if found is not None:
+            return found, False
+        check_room(data.room_id)  # raises the synchronous path's room error
+        # Neither: the room was let out, or the stored submission removed, between the two statements.
+    raise ValidationError({"room": [_("This property is not registered as let out; ask the landlord.")]})
 
 
 def payload_of(sub: CheckinSubmission) -> dict[str, Any]:
@@ -115,9 +182,13 @@ def errors_of(exc: ValidationError | PermissionDenied) -> list[dict[str, str]]:
 
 
 def _input_of(sub: CheckinSubmission) -> actions.DeclarationInput:
+    """The submission as the action's input. Its declaration carries the client's idempotency key, else
+    `intake:<submission id>`, on either path (so a submission files at most one declaration)."""
     from civitas.residence.api import DeclarationIn, _input
 
-    return _input(DeclarationIn.model_validate(payload_of(sub)), sub.source)
+    data = _input(DeclarationIn.model_validate(payload_of(sub)), sub.source)
+    data.idempotency_key = data.idempotency_key or f"intake:{sub.pk}"
+    return data
 
 
 def due() -> Any:
@@ -130,49 +201,169 @@ def due() -> Any:
     )
 
 
+def _claimable() -> Any:
+    qs = due().select_related("client")
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return qs
+
+
 def _backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(MAX_BACKOFF_SECONDS, 5 * 2 ** max(0, attempts - 1)))
 
 
-def process_one() -> CheckinSubmission | None:
-    """Claim the oldest due submission and file it, in one transaction; None when none is due."""
+def _file_one(sub: CheckinSubmission) -> None:
+    """File one claimed submission through `do_declare` (the reference path), inside the caller's transaction."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():  # a failure rolls back the action only, not the claim
+            decl: Declaration = actions.do_declare(_input_of(sub), acting_user=sub.client)
+    except (ValidationError, PermissionDenied) as exc:
+        sub.status, sub.error, sub.processed_at = SubmissionStatus.REJECTED, errors_of(exc), now
+        sub.save(update_fields=["status", "error", "processed_at"])
+    except Exception as exc:  # a bug or a lost race: retry later, never block the submissions behind
+        log.exception("intake: submission #%s failed", sub.pk)
+        sub.attempts += 1
+        sub.next_attempt_at = now + _backoff(sub.attempts)
+        sub.last_error = f"{type(exc).__name__}"[:300]  # no message: it could echo personal data
+        sub.save(update_fields=["attempts", "next_attempt_at", "last_error"])
+    else:
+        sub.status, sub.declaration, sub.processed_at, sub.error = SubmissionStatus.PROCESSED, decl, now, []
+        sub.save(update_fields=["status", "declaration", "processed_at", "error"])
+
+
+def process_one(pk: int | None = None) -> CheckinSubmission | None:
+    """Claim the oldest due submission (or submission `pk`, if still due and not claimed by another worker)
+    and file it through `do_declare`, in one transaction; None when there is none."""
     with transaction.atomic():
-        qs = due().select_related("client")
-        if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True, of=("self",))
-        sub = qs.first()
+        qs = _claimable()
+        sub = (qs.filter(pk=pk) if pk is not None else qs).first()
         if sub is None:
             return None
-        now = timezone.now()
-        try:
-            with transaction.atomic():  # a failure rolls back the action only, not the claim
-                decl: Declaration = actions.do_declare(_input_of(sub), acting_user=sub.client)
-        except (ValidationError, PermissionDenied) as exc:
-            sub.status, sub.error, sub.processed_at = SubmissionStatus.REJECTED, errors_of(exc), now
-            sub.save(update_fields=["status", "error", "processed_at"])
-        except Exception as exc:  # a bug or a lost race: retry later, never block the submissions behind
-            log.exception("intake: submission #%s failed", sub.pk)
-            sub.attempts += 1
-            sub.next_attempt_at = now + _backoff(sub.attempts)
-            sub.last_error = f"{type(exc).__name__}"[:300]  # no message: it could echo personal data
-            sub.save(update_fields=["attempts", "next_attempt_at", "last_error"])
-        else:
-            sub.status, sub.declaration, sub.processed_at, sub.error = SubmissionStatus.PROCESSED, decl, now, []
-            sub.save(update_fields=["status", "declaration", "processed_at", "error"])
+        _file_one(sub)
         return sub
 
 
-def process_batch(limit: int = 100) -> int:
-    """File up to `limit` due submissions, each in its own transaction; returns how many were claimed."""
+def _set_based(data: actions.DeclarationInput) -> bool:
+    """The bulk import's rule: room changes and persons named by id take the reference path."""
+    return not data.supersedes_id and all(m.person is not None for m in data.members)
+
+
+def _file_client(client: Any, group: list[tuple[CheckinSubmission, actions.DeclarationInput]]) -> dict[str, Any]:
+    """File one client's claimed submissions set-based and record each outcome on its submission."""
+    filed = bulk_plan.file_independent([data for _sub, data in group], acting_user=client)
+    now = timezone.now()
+    subs = [sub for sub, _data in group]
+    processed = []
+    for c in filed["created"]:
+        sub = subs[c["row"]]
+        sub.status, sub.declaration_id, sub.processed_at, sub.error = SubmissionStatus.PROCESSED, c["id"], now, []
+        processed.append(sub)
+    _mark_processed(processed, now)
+    for r in filed["rejected"]:  # rare: what only the register can refuse
+        sub = subs[r["row"]]
+        sub.status, sub.error, sub.processed_at = SubmissionStatus.REJECTED, r["errors"], now
+        sub.save(update_fields=["status", "error", "processed_at"])
+    return filed
+
+
+def _mark_processed(subs: list[CheckinSubmission], now: datetime.datetime, chunk: int = 250) -> None:
+    """Record the declarations of filed submissions: one UPDATE per `chunk` (a CASE on the id; Django's
+    `bulk_update` builds the same statement but spends far longer in Python). A received submission's
+    `error` is already empty."""
+    q = connection.ops.quote_name
+    table, pk = q(CheckinSubmission._meta.db_table), _column(CheckinSubmission, "id")
+    when = _column(CheckinSubmission, "processed_at")
+    status, decl = _column(CheckinSubmission, "status"), _column(CheckinSubmission, "declaration")
+    stamp = CheckinSubmission._meta.get_field("processed_at").get_db_prep_save(now, connection)
+    for i in range(0, len(subs), chunk):
+        part = subs[i : i + chunk]
+        cases = " ".join(["WHEN %s THEN %s"] * len(part))
+        sql = (
+            f"UPDATE {table} SET {status} = %s, {when} = %s, {decl} = CASE {pk} {cases} END "
+            f"WHERE {pk} IN ({', '.join(['%s'] * len(part))})"
+        )
+        params: list[Any] = [SubmissionStatus.PROCESSED, stamp]
+        for sub in part:
+            params += [sub.pk, sub.declaration_id]
+        params += [sub.pk for sub in part]
+        with connection.cursor() as c:
+            c.execute(sql, params)
+
+
+def process_claim(size: int = CLAIM) -> int:
+    """Claim up to `size` due submissions and file them: set-based per client in the claim's transaction,
+    the rest one at a time afterwards. Returns how many were claimed (0: none is due)."""
+    one_at_a_time: list[int] = []
+    with transaction.atomic():
+        subs = list(_claimable()[:size])
+        if not subs:
+            return 0
+        groups: dict[int, list[tuple[CheckinSubmission, actions.DeclarationInput]]] = defaultdict(list)
+        for sub in subs:
+            try:
+                data = _input_of(sub)
+            except Exception:  # an unreadable payload: the reference path records the failure and backs off
+                one_at_a_time.append(sub.pk)
+                continue
+            if _set_based(data):
+                groups[sub.client_id].append((sub, data))
+            else:
+                one_at_a_time.append(sub.pk)
+        audited: list[tuple[Any, list[tuple[CheckinSubmission, actions.DeclarationInput]], dict[str, Any]]] = []
+        for group in groups.values():
+            try:
+                with transaction.atomic():
+                    audited.append((group[0][0].client, group, _file_client(group[0][0].client, group)))
+            except Exception as exc:  # nothing of the group was written: file its submissions one at a time
+                log.warning(
+                    "intake: set-based filing of %d submissions failed (%s); filing them one at a time",
+                    len(group),
+                    type(exc).__name__,
+                    exc_info=not isinstance(exc, IntegrityError | OperationalError),  # a lost race is expected
+                )
+                one_at_a_time += [sub.pk for sub, _data in group]
+        with audit.deferred():  # the chain head is locked just before the commit
+            for client, group, filed in audited:
+                if filed["declarations"]:
+                    audit.record(
+                        "residence.intake_batch",
+                        actor=client,
+                        obj=group[0][0],
+                        new={
+                            "submissions": [sub.pk for sub, _data in group],
+                            "declarations": filed["declarations"],
+                            "persons": filed["persons"],
+                        },
+                    )
+    for pk in sorted(one_at_a_time):
+        process_one(pk)
+    return len(subs)
+
+
+def process_batch(limit: int = 100, claim: int = CLAIM) -> int:
+    """File up to `limit` due submissions, in claims of up to `claim`; returns how many were claimed."""
     n = 0
-    while n < limit and process_one() is not None:
-        n += 1
+    while n < limit:
+        got = process_claim(min(claim, limit - n))
+        if not got:
+            break
+        n += got
     return n
 
 
-def work(*, once: bool = False, batch: int = 100, idle_sleep: float = 0.5, stop: threading.Event | None = None) -> int:
+def work(
+    *,
+    once: bool = False,
+    batch: int = 1000,
+    claim: int = CLAIM,
+    idle_sleep: float = 0.5,
+    stop: threading.Event | None = None,
+) -> int:
     """The intake worker loop: file due submissions until there are none (`once`) or `stop` is set."""
-    return workers.poll(lambda: process_batch(batch), name="intake worker", once=once, idle_sleep=idle_sleep, stop=stop)
+    return workers.poll(
+        lambda: process_batch(batch, claim), name="intake worker", once=once, idle_sleep=idle_sleep, stop=stop
+    )
 
 
 def start_background_worker(idle_sleep: float = 0.5) -> threading.Event:
