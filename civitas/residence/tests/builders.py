@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -76,3 +78,28 @@ def declare(
 
 def rooms(personas: dict[str, Any]) -> list[Room]:
     return list(personas["property"].rooms.order_by("number"))
+
+
+DECLARATION_NUMBER = re.compile(r"\d{6}-[2-9A-Z]{6}")
+
+
+def comparable_residence_events(person_ref: Callable[[Any], Any]) -> list[tuple[Any, ...]]:
+    """The residence events, with ids and declaration numbers (which differ between two paths that should
+    agree) replaced by `person_ref` for persons and `#` for numbers, sorted."""
+    from civitas.core.models import DomainEvent
+
+    return sorted(
+        (
+            e.kind,
+            e.subject_type,
+            person_ref(e.subject_id) if e.subject_type == "person" else e.subject_id,
+            tuple(
+                sorted(
+                    (k, DECLARATION_NUMBER.sub("#", str(v)))
+                    for k, v in e.payload.items()
+                    if k not in ("declaration_id", "number", "person_id")
+                )
+            ),
+        )
+        for e in DomainEvent.objects.filter(kind__startswith="residence.")
+    )

@@ -26,11 +26,17 @@ from civitas.residence.bulk import MAX_ROWS, do_import_batch, import_per_row
 from civitas.residence.bulk_plan import import_set_based
 from civitas.residence.choices import DeclarationSource, DeclarationStatus, Purpose, Relation, RuleCode
 from civitas.residence.models import Declaration, DeclarationMember, ImportBatch, Residency, VerificationResult
-from civitas.residence.tests.builders import chinese, declare, passport, rooms
+from civitas.residence.tests.builders import (
+    DECLARATION_NUMBER,
+    chinese,
+    comparable_residence_events,
+    declare,
+    passport,
+    rooms,
+)
 from civitas.testing.factories import user
 
 pytestmark = pytest.mark.django_db
-NUMBER = re.compile(r"\d{6}-[2-9A-Z]{6}")
 
 
 def row(
@@ -91,21 +97,7 @@ def snapshot(outcome: dict[str, Any]) -> dict[str, Any]:
     persons = sorted(
         Person.objects.values_list("doc_index", "doc_country", "name", "birth_date", "division_id", "doc_expiry")
     )
-    events = sorted(
-        (
-            e.kind,
-            e.subject_type,
-            person_ref(e.subject_id) if e.subject_type == "person" else e.subject_id,
-            tuple(
-                sorted(
-                    (k, NUMBER.sub("#", str(v)))
-                    for k, v in e.payload.items()
-                    if k not in ("declaration_id", "number", "person_id")
-                )
-            ),
-        )
-        for e in DomainEvent.objects.filter(kind__startswith="residence.")
-    )
+    events = comparable_residence_events(person_ref)
     return {
         "accepted": outcome["accepted"],
         "rows": rows,
@@ -388,7 +380,7 @@ def test_a_big_batch_draws_distinct_well_formed_declaration_numbers(personas):
     out = do_import_batch("b-numbers", rows, acting_user=user("hotel_numbers", Role.PARTNER))
     numbers = [c["number"] for c in out["created"]]
     assert out["accepted"] and len(set(numbers)) == len(numbers) == 120
-    assert all(NUMBER.fullmatch(n) for n in numbers)
+    assert all(DECLARATION_NUMBER.fullmatch(n) for n in numbers)
     assert sorted(numbers) == sorted(Declaration.objects.filter(batch_id="b-numbers").values_list("number", flat=True))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -15,19 +14,18 @@ from django.utils import timezone
 
 from civitas.accounts.apiauth import do_issue_api_token
 from civitas.accounts.choices import Role
-from civitas.core.models import AuditEvent, DomainEvent
+from civitas.core.models import AuditEvent
 from civitas.people.models import Person
 from civitas.places.choices import PropertyStatus
 from civitas.places.models import Room
 from civitas.residence import actions, bulk_plan, intake
 from civitas.residence.choices import DeclarationStatus, RuleCode, SubmissionStatus
 from civitas.residence.models import CheckinSubmission, Declaration
-from civitas.residence.tests.builders import chinese, declare, passport, rooms
+from civitas.residence.tests.builders import chinese, comparable_residence_events, declare, passport, rooms
 from civitas.testing.factories import resident_id, user
 
 pytestmark = pytest.mark.django_db
 URL = "/api/residence/declarations"
-NUMBER = re.compile(r"\d{6}-[2-9A-Z]{6}")
 
 
 def bearer(u: Any) -> dict[str, Any]:
@@ -97,21 +95,7 @@ def snapshot(ids: list[int]) -> dict[str, Any]:
                 ),
             )
         subs.append(entry)
-    events = sorted(
-        (
-            e.kind,
-            e.subject_type,
-            docs.get(int(e.subject_id), e.subject_id) if e.subject_type == "person" else e.subject_id,
-            tuple(
-                sorted(
-                    (k, NUMBER.sub("#", str(v)))
-                    for k, v in e.payload.items()
-                    if k not in ("declaration_id", "number", "person_id")
-                )
-            ),
-        )
-        for e in DomainEvent.objects.filter(kind__startswith="residence.")
-    )
+    events = comparable_residence_events(lambda pk: docs.get(int(pk), pk))
     persons = sorted(
         Person.objects.values_list("doc_index", "doc_country", "name", "birth_date", "division_id", "doc_expiry")
     )
