@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
@@ -86,6 +88,14 @@ def _add_routers() -> None:
 _add_routers()
 
 
+def _direct_views() -> dict[str, Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]]:
+    """Routes whose requests a view answers before django-ninja's operation (which it falls back to):
+    route -> a function that wraps the operation's view."""
+    from civitas.services.scanview import scan_view
+
+    return {"services/cards/verify": scan_view}
+
+
 def urls_by_router() -> tuple[list[URLPattern | URLResolver], str, str]:
     """`api.urls`, nested by each route's first path segment (its router's prefix).
 
@@ -93,12 +103,18 @@ def urls_by_router() -> tuple[list[URLPattern | URLResolver], str, str]:
     50th route was matched against the 49 before it, on every request. Nested, a request is tried against
     the dozen router prefixes and then its own router's routes only. Names and the `api` namespace are
     unchanged (an `include` without an app name adds no namespace), so `reverse("api:...")` still works.
+    A route of `_direct_views` comes first, its view wrapping the operation's (same name, same fallback).
     """
     patterns, app_name, namespace = api.urls
+    direct = _direct_views()
     top: list[URLPattern | URLResolver] = []
     groups: dict[str, list[URLPattern | URLResolver]] = {}
     for pattern in patterns:
         route = str(pattern.pattern)
+        if isinstance(pattern, URLPattern) and route in direct:  # first in the list: found at once
+            view = direct.pop(route)(pattern.callback)
+            top.insert(0, path(route, view, kwargs=pattern.default_args, name=pattern.name))
+            continue
         head, slash, rest = route.partition("/")
         if (
             isinstance(pattern, URLPattern)

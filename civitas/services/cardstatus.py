@@ -141,7 +141,7 @@ def _check_and_log_statement(asynchronous: bool, credit_file: bool) -> str:
     return _check_and_log_sql(credit_file) + ", (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
 
 
-def _bound_cursor() -> Any:
+def _bound_cursor() -> tuple[Any, bool]:
     """A cursor that sends the parameters apart from the SQL (PostgreSQL's extended protocol).
 
     Django's psycopg backend binds parameters on the client: every scan sent the statement as new text,
@@ -149,16 +149,24 @@ def _bound_cursor() -> Any:
     psycopg prepares a statement that a connection has run `prepare_threshold` times (5 by default), so
     a worker's persistent connection plans the scan once and then only executes it. The cursor goes
     through Django's wrapper, so the statement is still counted, logged in debug and wrapped by
-    `connection.execute_wrapper` like any other.
+    `connection.execute_wrapper` like any other. One psycopg cursor is kept per database connection (Django's
+    connections are per thread) and reused by every scan on it; a new connection gets a new one. When queries
+    are being logged (debug, tests capturing them) each scan gets a fresh debug cursor instead, for the caller
+    to close: the second value is True for the kept cursor.
     """
     import psycopg
 
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    raw = psycopg.Cursor(connection.connection)
+    raw_connection = connection.connection
     # django-stubs type these wrappers as taking a CursorWrapper; Django passes them the DB-API cursor.
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    return wrap(raw)  # type: ignore[arg-type]
+    if connection.queries_logged:
+        return connection.make_debug_cursor(psycopg.Cursor(raw_connection)), False  # type: ignore[arg-type]
+    kept = getattr(connection, "_scan_cursor", None)
+    if kept is None or kept[0] is not raw_connection or kept[1].closed:
+        kept = (raw_connection, psycopg.Cursor(raw_connection))
+        connection._scan_cursor = kept  # type: ignore[attr-defined]
+    return connection.make_cursor(kept[1]), True  # type: ignore[arg-type]
 
 
 def check_and_log(
@@ -180,9 +188,13 @@ def check_and_log(
     credit_file = credit_file and credit_file_sql("0") is not None
     params: list[Any] = [serial, today, number, partner_id, scenario, timezone.now(), by_id]
     asynchronous = ASYNC_COMMIT and not connection.in_atomic_block
-    with _bound_cursor() as cursor:
+    cursor, kept = _bound_cursor()
+    try:
         cursor.execute(_check_and_log_statement(asynchronous, credit_file), params)
         row = cursor.fetchone()
+    finally:
+        if not kept:  # the kept cursor stays open for the connection's next scan
+            cursor.close()
     if row is None:
         return None
     return _snapshot(row), row[10], (bool(row[11]) if credit_file else None)
