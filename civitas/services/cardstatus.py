@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 from civitas.people.models import Person
@@ -156,17 +156,18 @@ def _bound_cursor() -> tuple[Any, bool]:
     """
     import psycopg
 
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw_connection = connection.connection
+    db = connections[DEFAULT_DB_ALIAS]  # this thread's wrapper itself, not `connection`'s per-attribute proxy
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    raw_connection = db.connection
     # django-stubs type these wrappers as taking a CursorWrapper; Django passes them the DB-API cursor.
-    if connection.queries_logged:
-        return connection.make_debug_cursor(psycopg.Cursor(raw_connection)), False  # type: ignore[arg-type]
-    kept = getattr(connection, "_scan_cursor", None)
+    if db.queries_logged:
+        return db.make_debug_cursor(psycopg.Cursor(raw_connection)), False  # type: ignore[arg-type]
+    kept = getattr(db, "_scan_cursor", None)
     if kept is None or kept[0] is not raw_connection or kept[1].closed:
         kept = (raw_connection, psycopg.Cursor(raw_connection))
-        connection._scan_cursor = kept  # type: ignore[attr-defined]
-    return connection.make_cursor(kept[1]), True  # type: ignore[arg-type]
+        db._scan_cursor = kept  # type: ignore[attr-defined]
+    return db.make_cursor(kept[1]), True  # type: ignore[arg-type]
 
 
 def check_and_log(
@@ -187,7 +188,7 @@ def check_and_log(
     """
     credit_file = credit_file and credit_file_sql("0") is not None
     params: list[Any] = [serial, today, number, partner_id, scenario, timezone.now(), by_id]
-    asynchronous = ASYNC_COMMIT and not connection.in_atomic_block
+    asynchronous = ASYNC_COMMIT and not connections[DEFAULT_DB_ALIAS].in_atomic_block
     cursor, kept = _bound_cursor()
     try:
         cursor.execute(_check_and_log_statement(asynchronous, credit_file), params)

@@ -9,6 +9,12 @@ compact JSON with sorted keys:
 The signing key is derived with HKDF-SHA256 from the 32-byte seed in settings.CIVITAS_SIGNING_KEY, so the
 same seed can serve other credentials without sharing a key. `verify_offline` needs only the public key
 (published at /services/card/public-key): a partner's device can check a card with no network.
+
+Keys are `cryptography` objects (derivation, signing, the published document); the signature check itself
+runs in libsodium through PyNaCl, which verifies an Ed25519 signature in about half the time of OpenSSL
+through `cryptography` on the benchmark machine (40 vs 80 microseconds), on the platform's hottest path.
+Both implement RFC 8032; libsodium is the stricter of the two (it also refuses non-canonical and small-order
+encodings), so nothing `cryptography` rejects is accepted.
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
 
 VERSION = 1
 _INFO = b"civitas.services.merchant-card.v1"
@@ -82,6 +89,31 @@ def key_id(public_key: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw_public_key(public_key)).hexdigest()[:16]
 
 
+_verify_keys: dict[bytes, VerifyKey] = {}
+
+
+def _verify_key(public_key: Ed25519PublicKey) -> VerifyKey:
+    """libsodium's form of a public key, built once per key (keys are few: the current one and a retired one)."""
+    raw = public_key.public_bytes_raw()
+    found = _verify_keys.get(raw)
+    if found is None:
+        if len(_verify_keys) >= 16:
+            _verify_keys.clear()
+        found = _verify_keys[raw] = VerifyKey(raw)
+    return found
+
+
+def signature_valid(public_key: Ed25519PublicKey, signature: bytes, body: bytes) -> bool:
+    """Whether `signature` is `public_key`'s Ed25519 signature of `body`."""
+    if len(signature) != 64:
+        return False
+    try:
+        _verify_key(public_key).verify(body, signature)
+    except BadSignatureError:
+        return False
+    return True
+
+
 def public_keys_from_document(document: dict[str, Any]) -> dict[str, Ed25519PublicKey]:
     """The trusted keys from the published key document (/services/card/public-key), built once by a
     verifier and then reused for every check: parsing a key costs more than a verification."""
@@ -134,9 +166,7 @@ def verify_offline(token: str, public_keys: dict[str, Ed25519PublicKey], today: 
     public_key = public_keys.get(data["kid"])
     if public_key is None:
         raise CredentialError(Failure.UNKNOWN_KEY)
-    try:
-        public_key.verify(signature, body)
-    except InvalidSignature:
+    if not signature_valid(public_key, signature, body):
         raise CredentialError(Failure.BAD_SIGNATURE)
     claims = CardClaims(
         card_number=data["cid"],

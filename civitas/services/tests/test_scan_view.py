@@ -156,3 +156,15 @@ def test_a_json_body_with_a_charset_is_answered_directly(card, bus, direct_calls
     )
     assert response.status_code == 200 and response.json()["valid"] is True
     assert direct_calls == [200]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_after_the_database_connection_was_reopened_still_answers(card, bus):
+    from django.db import connection
+
+    raw = do_issue_api_token(bus[1], "validator", acting_user=None)
+    client = Client()
+    assert post(client, {"code": card_token(card), "scenario": "bus"}, raw).json()["valid"] is True
+    connection.close()  # e.g. CONN_MAX_AGE elapsed or the server restarted: the kept cursor is stale
+    assert post(client, {"code": card_token(card), "scenario": "bus"}, raw).json()["valid"] is True
+    assert CardVerification.objects.filter(card=card, result="valid").count() == 2
