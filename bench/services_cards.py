@@ -180,6 +180,52 @@ class ServerCpu:
         self.seconds = sum(_cpu_seconds(p) for p in self.pids) - self.start
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores (Linux /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+def process_cpu() -> dict[int, tuple[str, float]]:
+    """Every process's name (its title, e.g. "postgres: 15/main: walwriter"; a backend's without its client and
+    state) and CPU seconds so far."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+                if title.startswith("postgres:"):  # "postgres: 15/main: <user> <database> <client> <state>"
+                    title = " ".join(title.split()[:4])
+                out[int(entry.name)] = (title[:70] or entry.name, _cpu_seconds(int(entry.name)))
+            except OSError:
+                continue
+    return out
+
+
+class MachineCpu:
+    """Busy CPU seconds of the whole machine and the share of all cores that was busy, between two readings,
+    and who spent them: each process alive at both readings (processes that started or ended in between are
+    counted only in the machine's total; the kernel's own work, e.g. interrupts, only there too)."""
+
+    def __enter__(self) -> MachineCpu:
+        self.start = machine_busy()
+        self.procs = process_cpu()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end = machine_busy()
+        self.seconds = end[0] - self.start[0]
+        self.share = self.seconds / max(1e-9, end[1] - self.start[1])
+        self.by_title: dict[str, float] = {}
+        for pid, (title, cpu) in process_cpu().items():
+            before = self.procs.get(pid)
+            if before is not None:
+                name = "this bench (load generator)" if pid == os.getpid() else title
+                self.by_title[name] = self.by_title.get(name, 0.0) + cpu - before[1]
+
+
 class Cursor:
     """Where the next round starts in a scenario's list of cards: a card is scanned again only after
     every other card was, so per-process caches (the market grade) see no repeats unless the pool wraps."""
@@ -293,6 +339,7 @@ def main() -> None:
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread")
     parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
     parser.add_argument("--clients", type=int, default=0, help="client threads (default: the scale's)")
+    parser.add_argument("--no-write", action="store_true", help="print the results, leave docs/ alone")
     args = parser.parse_args()
     cfg = dict(SCALES[args.scale])
     if args.clients:
@@ -324,9 +371,12 @@ def main() -> None:
         )
         requests["bus"] += len(warm)
         cpu = {"ping": 0.0, "bus": 0.0, "market": 0.0}
+        machine_cpu = {"ping": 0.0, "bus": 0.0, "market": 0.0}
+        busy_share: dict[str, list[float]] = {"ping": [], "bus": [], "market": []}
+        by_process: dict[str, dict[str, float]] = {"ping": {}, "bus": {}, "market": {}}
         for _ in range(cfg["rounds"]):  # alternate, so every endpoint sees the same machine state
             for name in ("ping", "bus", "market"):
-                with ServerCpu(proc) as used:
+                with ServerCpu(proc) as used, MachineCpu() as whole:
                     if name == "ping":
                         rps, samples, _err = hammer("GET", "/ping", None, {}, cfg["seconds"], cfg["threads"])
                     else:
@@ -342,6 +392,10 @@ def main() -> None:
                         errors += err
                         requests[name] += len(samples)
                 cpu[name] += used.seconds
+                machine_cpu[name] += whole.seconds
+                for title, spent in whole.by_title.items():
+                    by_process[name][title] = by_process[name].get(title, 0.0) + spent
+                busy_share[name].append(whole.share)
                 runs[name].append(rps)
                 lats[name] += samples
             print("  " + ", ".join(f"{k} {v[-1]:,.0f} req/s" for k, v in runs.items()), flush=True)
@@ -355,6 +409,18 @@ def main() -> None:
     rate = {k: sum(v) / len(v) for k, v in runs.items()}
     cpu_ms = {k: 1000 * cpu[k] / max(1, len(lats[k])) for k in cpu}
     cpu_line = " / ".join(f"{cpu_ms[k]:.2f}" for k in ("ping", "bus", "market")) + " ms"
+    machine_ms = {k: 1000 * machine_cpu[k] / max(1, len(lats[k])) for k in machine_cpu}
+    machine_line = " / ".join(f"{machine_ms[k]:.2f}" for k in ("ping", "bus", "market")) + " ms"
+    busy_line = " / ".join(f"{sum(v) / len(v):.0%}" for v in busy_share.values())
+
+    def top_processes(name: str, n: int = 6) -> str:
+        spent = sorted(by_process[name].items(), key=lambda kv: -kv[1])[:n]
+        return "; ".join(f"{title} {1000 * cpu / max(1, len(lats[name])):.2f}" for title, cpu in spent)
+
+    print(f"  machine CPU per request ping/bus/market: {machine_line}; busy {busy_line}", flush=True)
+    for name in ("ping", "bus", "market"):
+        print(f"  {name}, ms per request: {top_processes(name)}", flush=True)
+
     ratio = {k: [b / p for b, p in zip(runs[k], runs["ping"], strict=True)] for k in ("bus", "market")}
     scanned = sum(requests.values())
     wrapped = [k for k, c in cursors.items() if c.at > len(credentials)]
@@ -377,8 +443,11 @@ def main() -> None:
         f" x {args.threads} threads" if args.worker_class == "gthread" else ""
     )
     load = os.getloadavg()[0]
+    pg_host = os.environ.get("CIVITAS_PG_HOST", "127.0.0.1")
+    via = f"its Unix socket in {pg_host}" if pg_host.startswith("/") else f"TCP to {pg_host}"
     cmd = (
-        f"flock /tmp/civitas-bench.lock .venv/bin/python bench/services_cards.py --scale {args.scale}"
+        (f"CIVITAS_PG_HOST={pg_host} " if "CIVITAS_PG_HOST" in os.environ else "")
+        + f"flock /tmp/civitas-bench.lock .venv/bin/python bench/services_cards.py --scale {args.scale}"
         + (f" --workers {args.workers}" if args.workers != 2 else "")
         + (f" --worker-class {args.worker_class}" if args.worker_class != "gthread" else "")
         + (f" --threads {args.threads}" if args.threads != 8 else "")
@@ -387,9 +456,10 @@ def main() -> None:
     text = f"""# Services (issue 6) benchmarks
 
 Measured {datetime.date.today().isoformat()}, scale `{args.scale}`: {len(credentials):,} issued merchant cards
-({min(len(credentials), REAL)} through the issuing actions, the rest set-based with the same fields), PostgreSQL,
-gunicorn with {server}, {cfg['threads']} client threads, {cfg['rounds']} alternating rounds of {cfg['seconds']} s
-per endpoint, load generator on the same machine ({machine()}; 1-minute load average at the end {load:.1f}).
+({min(len(credentials), REAL)} through the issuing actions, the rest set-based with the same fields),
+PostgreSQL over {via}, gunicorn with {server}, {cfg['threads']} client threads, {cfg['rounds']} alternating
+rounds of {cfg['seconds']} s per endpoint, load generator on the same machine ({machine()};
+1-minute load average at the end {load:.1f}).
 {errors} failed verifications; {logged:,} rows written to the holders' logs for {scanned:,} verifications
 ({repeats}). Run: `{cmd}`.
 
@@ -408,10 +478,18 @@ market {statements["market"]} (counted in process before the run).
 | Market verifications / ping throughput | {rate["market"] / rate["ping"]:.1%} (rounds: {per_round("market")}) | ≥ 50% |
 | Server CPU per request (gunicorn + its PostgreSQL backends): ping / bus / market | {cpu_line} | — |
 | Ping / bus server CPU per request (the ratio with no waiting) | {cpu_ms["ping"] / cpu_ms["bus"]:.1%} | — |
+| Whole machine CPU per request (server, database, load generator, kernel): ping / bus / market | {machine_line} | — |
+| Share of both cores busy during the rounds: ping / bus / market | {busy_line} | — |
 | Offline verification, pure Python, one core (per CPU-second) | {offline_cpu:,.0f} per second | ≥ 5,000 per second |
 | Offline verification, wall clock on the shared machine | {offline:,.0f} per second | — |
 
 HTTP goal {met}; offline goal {offline_met}.
+
+Where the machine's CPU went, in ms per request (the processes alive through each round, largest first):
+
+- ping: {top_processes("ping")}
+- bus: {top_processes("bus")}
+- market: {top_processes("market")}
 
 What a scan costs now (docs/services.md, "What an online scan costs"): the API token and the partner come
 from 5-second per-process caches cleared by the writes that change them; the Ed25519 public key is built
@@ -451,7 +529,8 @@ extra cost is the credit app's `merchant_grade` (an ORM query, then the grade co
 a file; not part of the services app).
 """
     print(text)
-    write_section("services", text)
+    if not args.no_write:
+        write_section("services", text)
 
 
 if __name__ == "__main__":
