@@ -84,20 +84,27 @@ def _err(field_name: str, message: Any) -> ValidationError:
     return ValidationError({field_name: [message]})
 
 
-def validate_input(data: DeclarationInput) -> None:
+_PURPOSES = frozenset(Purpose.values)
+
+
+def validate_input(
+    data: DeclarationInput, *, today: datetime.date | None = None, now: datetime.datetime | None = None
+) -> None:
+    """The checks of a declaration's own fields; `today` and `now` (the city's date, the time) are read from
+    the clock unless a caller checking many rows at once passes them."""
     errors: dict[str, list[Any]] = {}
-    if data.purpose not in Purpose.values:
+    if data.purpose not in _PURPOSES:
         errors.setdefault("purpose", []).append(_("Choose a purpose of stay."))
     if not data.members:
         errors.setdefault("members", []).append(_("Declare at least one person."))
     elif data.members[0].relation != Relation.SELF or any(m.relation == Relation.SELF for m in data.members[1:]):
         errors.setdefault("members", []).append(_("The first person is the declarant; family members follow."))
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if data.move_in > today + datetime.timedelta(days=1):
         errors.setdefault("move_in", []).append(_("The move-in date cannot be in the future."))
     if data.move_in < today - datetime.timedelta(days=366) and data.declared_at is None:
         errors.setdefault("move_in", []).append(_("The move-in date is more than a year ago; ask the grid worker."))
-    if data.arrived_at and data.arrived_at > timezone.now() + datetime.timedelta(minutes=5):
+    if data.arrived_at and data.arrived_at > (now or timezone.now()) + datetime.timedelta(minutes=5):
         errors.setdefault("arrived_at", []).append(_("The arrival time cannot be in the future."))
     if errors:
         raise ValidationError(errors)

@@ -198,9 +198,10 @@ Checked = list[tuple[dict[str, list[Any]], list[dict[str, Any] | None]]]  # per 
 def _validated(rows: list[DeclarationInput]) -> Checked:
     """Pure checks of every row, in the per-row path's order: input, then each member's document."""
     out: Checked = []
+    today, now = timezone.localdate(), timezone.now()  # once for the batch, as the batch's own clock
     for row in rows:
         try:
-            validate_input(row)
+            validate_input(row, today=today, now=now)
             input_errors: dict[str, list[Any]] = {}
         except ValidationError as exc:
             input_errors = exc.message_dict
@@ -576,13 +577,16 @@ class _Batch:
         published = self._events()
         if copy:
             _copy_objects(Person, new_persons)
+        # Ids read once per row and person (`.pk` is a property that looks the field up by name).
+        decl_ids = [pl.decl.id for pl in self.planned]
+        person_ids = [[p.id for p in pl.people] for pl in self.planned]
         _insert_rows(
             DeclarationMember,
             ["declaration_id", "person_id", "relation", "visa_expiry"],
             [
-                (pl.decl.pk, p.pk, rel, visa)
-                for pl in self.planned
-                for p, rel, visa in zip(pl.people, pl.relations, pl.visas, strict=True)
+                (decl_id, pid, rel, visa)
+                for pl, decl_id, pids in zip(self.planned, decl_ids, person_ids, strict=True)
+                for pid, rel, visa in zip(pids, pl.relations, pl.visas, strict=True)
             ],
         )
         _insert_rows(
@@ -600,18 +604,19 @@ class _Batch:
                 "counted",
             ],
             [
-                (p.pk, d.pk, d.property_id, d.room_id, d.division_id, d.move_in, None, pl.confirmed, False, counted)
-                for pl in self.planned
+                (pid, decl_id, d.property_id, d.room_id, d.division_id, d.move_in, None, pl.confirmed, False, counted)
+                for pl, decl_id, pids in zip(self.planned, decl_ids, person_ids, strict=True)
                 for d in (pl.decl,)
-                for p, counted in zip(pl.people, pl.counted, strict=True)
+                for pid, counted in zip(pids, pl.counted, strict=True)
             ],
         )
+        rule_text = {code: str(code) for code in {f.rule for pl in self.planned for f in pl.findings}}
         _insert_rows(
             VerificationResult,
             ["declaration_id", "rule", "passed", "reason", "checked_at", "current"],
             [
-                (pl.decl.pk, str(f.rule), f.passed, f.reason[:300], self.now, True)
-                for pl in self.planned
+                (decl_id, rule_text[f.rule], f.passed, f.reason[:300], self.now, True)
+                for pl, decl_id in zip(self.planned, decl_ids, strict=True)
                 for f in pl.findings
             ],
         )

@@ -46,10 +46,22 @@ def credit(decl: Declaration, rule: str, note: str) -> dict[str, Any]:
     }
 
 
+# Credit-note texts, built once. The late note's plural form is chosen by its `days` argument when it is
+# formatted (`ngettext_lazy` with the number's name): called with the number itself, `ngettext_lazy` builds
+# a new lazy class on every call, which a bulk import of thousands of late declarations paid once each.
+_LATE_NOTE = ngettext_lazy(
+    "Tenant declared {days} day late ({number}).", "Tenant declared {days} days late ({number}).", "days"
+)
+_OVER_CAPACITY_NOTE = gettext_lazy("Room {room}: {occupants} people for a capacity of {capacity}.")
+_FALSE_INFORMATION_NOTE = gettext_lazy("Declaration {number} confirmed by the landlord was rejected as false.")
+
+
 def _note(message: Any, **params: Any) -> str:
     """A credit note, stored with the ledger entry as its evidence: in the site's language (Chinese)."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return str(message.format(**params))
     with translation.override(settings.LANGUAGE_CODE):
-        return str(message).format(**params)
+        return str(message.format(**params))
 
 
 def _person_ids(decl: Declaration) -> list[int]:
@@ -90,10 +102,7 @@ def publish_rejected(decl: Declaration, *, false_information: bool) -> DomainEve
         payload["credit"] = credit(
             decl,
             "false_information",
-            _note(
-                gettext_lazy("Declaration {number} confirmed by the landlord was rejected as false."),
-                number=decl.number,
-            ),
+            _note(_FALSE_INFORMATION_NOTE, number=decl.number),
         )
     return events.emit(REJECTED, subject=_landlord_subject(decl), division_code=decl.division_id, payload=payload)
 
@@ -106,15 +115,7 @@ def late_payload(decl: Declaration, days_late: int, limit: str) -> dict[str, Any
         "credit": credit(
             decl,
             "tenant_late",
-            _note(
-                ngettext_lazy(
-                    "Tenant declared {days} day late ({number}).",
-                    "Tenant declared {days} days late ({number}).",
-                    days_late,
-                ),
-                days=days_late,
-                number=decl.number,
-            ),
+            _note(_LATE_NOTE, days=days_late, number=decl.number),
         ),
     }
 
@@ -132,12 +133,7 @@ def over_capacity_payload(decl: Declaration, capacity: int, occupants: int) -> d
         "credit": credit(
             decl,
             "group_renting",
-            _note(
-                gettext_lazy("Room {room}: {occupants} people for a capacity of {capacity}."),
-                room=decl.room.number,
-                occupants=occupants,
-                capacity=capacity,
-            ),
+            _note(_OVER_CAPACITY_NOTE, room=decl.room.number, occupants=occupants, capacity=capacity),
         ),
     }
 
