@@ -172,12 +172,14 @@ class ServerCpu:
         self.proc = proc
 
     def __enter__(self) -> ServerCpu:
-        self.pids = server_pids(self.proc)
-        self.start = sum(_cpu_seconds(p) for p in self.pids)
+        self.start = {p: _cpu_seconds(p) for p in server_pids(self.proc)}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.seconds = sum(_cpu_seconds(p) for p in self.pids) - self.start
+        # A worker reopens its database connection after CONN_MAX_AGE (e.g. during a /ping round, which
+        # touches no database): a backend that started during the round is counted from its start.
+        end = {p: _cpu_seconds(p) for p in {*self.start, *server_pids(self.proc)}}
+        self.seconds = sum(cpu - self.start.get(p, 0.0) for p, cpu in end.items())
 
 
 def machine_busy() -> tuple[float, float]:
@@ -206,8 +208,8 @@ def process_cpu() -> dict[int, tuple[str, float]]:
 
 class MachineCpu:
     """Busy CPU seconds of the whole machine and the share of all cores that was busy, between two readings,
-    and who spent them: each process alive at both readings (processes that started or ended in between are
-    counted only in the machine's total; the kernel's own work, e.g. interrupts, only there too)."""
+    and who spent them, per process (one that ended in between is counted only in the machine's total; the
+    kernel's own work, e.g. interrupts, only there too)."""
 
     def __enter__(self) -> MachineCpu:
         self.start = machine_busy()
@@ -220,10 +222,9 @@ class MachineCpu:
         self.share = self.seconds / max(1e-9, end[1] - self.start[1])
         self.by_title: dict[str, float] = {}
         for pid, (title, cpu) in process_cpu().items():
-            before = self.procs.get(pid)
-            if before is not None:
-                name = "this bench (load generator)" if pid == os.getpid() else title
-                self.by_title[name] = self.by_title.get(name, 0.0) + cpu - before[1]
+            before = self.procs.get(pid)  # a process started during the round is counted from its start
+            name = "this bench (load generator)" if pid == os.getpid() else title
+            self.by_title[name] = self.by_title.get(name, 0.0) + cpu - (before[1] if before is not None else 0.0)
 
 
 class Cursor:
@@ -508,9 +509,21 @@ Earlier measurements of the same endpoints, for comparison (same machine, other 
 | the same | 20,000 | 2 gthread x 8, 16 | 14.1 | 1,611 req/s | 30.2% | 27.4% |
 | the same, 09:07 (a) | 20,000 | 2 gthread x 8, 16 | 10.9 | 2,213 req/s | 37.5% | 26.0% |
 | the same, 09:15 (b) | 20,000 | 2 gthread x 16, 32 | 11.5 | 2,463 req/s | 36.8% | 27.4% |
+| market fold, nested routes, quiet machine, 14:29 (c) | 20,000 | 8 sync, 32 | 17 at end | 1,062 req/s | 44.5% | 44.9% |
+| the same code, quiet machine, 16:19 | 20,000 | 2 gthread x 16, 32 | 8 at end | 999 req/s | 46.4% | 40.5% |
+| scan view, kept cursor, libsodium, 17:44 (d) | 20,000 | 2 gthread x 16, 32 | quiet | 3,224 req/s | 42.4% | 41.4% |
+| the same code, 17:53, PostgreSQL over its Unix socket | 20,000 | 8 sync, 32 | quiet | 3,139 req/s | 44.5% | 42.1% |
+| the same code, 18:00 | 20,000 | 8 sync, 32 | quiet | 3,175 req/s | 44.8% | 42.9% |
+| the same code, 18:10 | 20,000 | 8 sync, 32 | quiet | — | 45.3% | 41.9% |
 
 (a) Server CPU per request in that run: ping 0.47 ms, bus 0.79 ms, market 2.32 ms (ping / bus 58.7%).
 (b) Server CPU per request in that run: ping 0.44 ms, bus 0.93 ms, market 2.12 ms (ping / bus 46.6%).
+(c) Server CPU per request: ping 1.47 ms, bus 2.70 ms, market 3.43 ms; offline 7,138/s per CPU-second. The
+    server CPU figures of (a) to (c) undercount the database (see "Reading the numbers").
+(d) Session 5, another machine: `/ping` three times faster than in (c). Every run from (d) on was made
+    with nothing else running (the `--no-write` runs of the bench command, same code, same day as the table
+    above). Whole-machine CPU per request at 18:00: ping 0.62 ms, bus 1.40 ms, market 1.46 ms; of a bus scan,
+    gunicorn 0.93 ms, the load generator 0.15 ms, the PostgreSQL backend 0.17 ms.
 
 Why gthread: every scan waits on PostgreSQL at least once; a sync worker idles through that wait, while the
 threads of a gthread worker overlap it (the wait releases the GIL). Two processes, one per core, 8 threads
@@ -522,7 +535,9 @@ Reading the numbers: `/ping` touches no database; a scan needs at least one roun
 (the live status must be read and the scan logged). On this shared 2-core machine each round trip waits to
 be scheduled behind the other helpers' tests and benchmarks (a bare `SELECT 1` took 1-9 ms wall clock
 during these runs). The server CPU per request (read from /proc for gunicorn and the bench database's
-PostgreSQL backends; backends opened in the middle of a round are missed for that round) shows the gap
+PostgreSQL backends; until 2026-11-23 18:30 UTC backends opened in the middle of a round were missed for that
+round, which happened whenever a worker's connection had reached CONN_MAX_AGE during a `/ping` round, so the
+earlier figures undercount the database's share of a scan) shows the gap
 that is left once waiting is taken out: when the ping / bus CPU ratio is above the throughput ratio, the
 scans were bound by round-trip latency and requests in flight, not by the server's CPU. The market scan's
 extra cost is the credit app's `merchant_grade` (an ORM query, then the grade computation for holders with
