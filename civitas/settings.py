@@ -255,6 +255,10 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_SSL_REDIRECT = env_bool("CIVITAS_SSL_REDIRECT", True)
+    # Behind a front server that terminates TLS, requests reach gunicorn over plain HTTP: trust the front
+    # server's X-Forwarded-Proto (it must overwrite any value a client sends), or every request redirects.
+    if env_bool("CIVITAS_TRUST_FORWARDED_PROTO", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Domain events: "inline" delivers to subscribers right after the publishing transaction commits (tests,
 # small installs); "worker" leaves delivery to `civitas events work` (see civitas/core/events.py).
