@@ -15,13 +15,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def use_postgres(dbname: str) -> None:
-    """Point Django at a fresh PostgreSQL database `dbname` (dropped and recreated) and migrate it."""
+def use_postgres(dbname: str, template: str | None = None) -> None:
+    """Point Django at a fresh PostgreSQL database `dbname` (dropped and recreated) and migrate it; with
+    `template`, the new database is a copy of that one (CREATE DATABASE ... TEMPLATE: the source is only read,
+    and must have no connections)."""
     import psycopg
 
     with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        if template is not None:
+            busy = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (template,)).fetchone()
+            if busy and busy[0]:
+                raise SystemExit(f"{template} has {busy[0]} connection(s); a TEMPLATE copy needs none")
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{dbname}"')
+        conn.execute(f'CREATE DATABASE "{dbname}"' + (f' TEMPLATE "{template}"' if template else ""))
     os.environ["CIVITAS_DB"] = "postgres"
     os.environ["CIVITAS_PG_NAME"] = dbname
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civitas.settings")

@@ -241,27 +241,6 @@ def _load(events: int, today: datetime.date) -> dict[str, int]:
     return counts
 
 
-def _copy_database(source: str, target: str) -> None:
-    """``target`` as a fresh copy of ``source`` (CREATE DATABASE … TEMPLATE; the source is only read), migrated."""
-    import psycopg
-
-    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
-        busy = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (source,)).fetchone()
-        if busy and busy[0]:
-            raise SystemExit(f"{source} has {busy[0]} connection(s); a TEMPLATE copy needs none")
-        conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
-    os.environ["CIVITAS_DB"] = "postgres"
-    os.environ["CIVITAS_PG_NAME"] = target
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civitas.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--no-input", "-v", "0")
-
-
 def _raw_seconds(indicator: Any, extract: Any) -> float:
     """The indicator's grouped queries, executed as raw SQL and fetched (no Django, no pandas)."""
     from django.db import connection
@@ -301,7 +280,7 @@ def main() -> None:
     r: dict[str, float] = {}
     if args.reuse_db:
         with timer(f"copy {args.reuse_db}", r):
-            _copy_database(args.reuse_db, DB)
+            use_postgres(DB, template=args.reuse_db)
         source = f"a copy of `{args.reuse_db}` (registry and residence history as loaded there)"
     else:
         use_postgres(DB)
