@@ -22,6 +22,13 @@ class PersonQuerySet(ScopedQuerySet):
     pass
 
 
+def display_name_of(name: str, name_latin: str, nationality: str) -> str:
+    """How a person is named on screen: a foreigner by the Latin name of their passport when there is one."""
+    if nationality != "CHN" and name_latin:
+        return name_latin
+    return name
+
+
 class Person(models.Model):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100, db_index=True)
     name_pinyin = models.CharField(_("pinyin"), max_length=120, blank=True, db_index=True)
@@ -93,6 +100,4 @@ class Person(models.Model):
         return names[0] if (get_language() or "zh").startswith("zh") else names[1]
 
     def display_name(self) -> str:
-        if self.is_foreign and self.name_latin:
-            return self.name_latin
-        return self.name
+        return display_name_of(self.name, self.name_latin, self.nationality)

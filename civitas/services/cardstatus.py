@@ -22,7 +22,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
-from civitas.people.models import Person
+from civitas.people.models import Person, display_name_of
 from civitas.services.choices import CardStatus, VerificationResult
 from civitas.services.models import CardVerification, MerchantCard
 
@@ -47,7 +47,7 @@ class CardSnapshot:
 
     def holder(self) -> str:
         """The holder's display name, by the people app's own rule."""
-        return Person(name=self.name, name_latin=self.name_latin, nationality=self.nationality).display_name()
+        return display_name_of(self.name, self.name_latin, self.nationality)
 
 
 def _col(model: type[models.Model], name: str) -> str:
@@ -100,6 +100,16 @@ def credit_file_sql(person_id_sql: str) -> str | None:
     except ImportError:
         return None
     return merchant_file_sql(person_id_sql)
+
+
+def _credit_app_installed() -> bool:
+    """Whether the credit app offers its merchant-file test (the import only: building the SQL is left to the
+    statement's cache)."""
+    try:
+        from civitas.credit.queries import merchant_file_sql  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=2)
@@ -186,7 +196,7 @@ def check_and_log(
     (None when not asked or when the credit app is absent). Outside a surrounding transaction the statement
     commits asynchronously (see ASYNC_COMMIT).
     """
-    credit_file = credit_file and credit_file_sql("0") is not None
+    credit_file = credit_file and _credit_app_installed()
     params: list[Any] = [serial, today, number, partner_id, scenario, timezone.now(), by_id]
     asynchronous = ASYNC_COMMIT and not connections[DEFAULT_DB_ALIAS].in_atomic_block
     cursor, kept = _bound_cursor()

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from civitas.accounts.apiauth import TokenAuth
@@ -29,20 +29,20 @@ from civitas.services.access import partner_of
 _token_auth = TokenAuth()
 
 
-def answer(outcome: actions.VerificationOutcome) -> JsonResponse:
+def answer(outcome: actions.VerificationOutcome) -> HttpResponse:
     """The scan's answer in the exact `api.VerifyOut` shape, serialised once (no second validation pass)."""
     disclosed = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in outcome.disclosed.items()}
     if isinstance(disclosed.get("credit"), dict):
         disclosed["credit"] = {k: str(v) for k, v in disclosed["credit"].items()}
-    return JsonResponse(
-        {
-            "valid": outcome.valid,
-            "result": str(outcome.result),
-            "message": str(outcome.message()),
-            "scenario": str(outcome.scenario),
-            "disclosed": disclosed,
-        }
-    )
+    body = {
+        "valid": outcome.valid,
+        "result": str(outcome.result),
+        "message": str(outcome.message()),
+        "scenario": str(outcome.scenario),
+        "disclosed": disclosed,
+    }
+    # Every value is a JSON type already: the plain encoder writes what JsonResponse's would, without building one.
+    return HttpResponse(json.dumps(body), content_type="application/json")
 
 
 def _scan_body(request: HttpRequest) -> tuple[str, str] | None:
