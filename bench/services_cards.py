@@ -118,8 +118,8 @@ def start_server(workers: int, worker_class: str, threads: int) -> subprocess.Po
             str(workers),
             "-k",
             worker_class,
-            "--threads",
-            str(threads),
+            # gunicorn runs "sync" with more than one thread as gthread: pass threads only to gthread.
+            *(["--threads", str(threads)] if worker_class == "gthread" else []),
             "-b",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -509,12 +509,15 @@ Earlier measurements of the same endpoints, for comparison (same machine, other 
 | the same | 20,000 | 2 gthread x 8, 16 | 14.1 | 1,611 req/s | 30.2% | 27.4% |
 | the same, 09:07 (a) | 20,000 | 2 gthread x 8, 16 | 10.9 | 2,213 req/s | 37.5% | 26.0% |
 | the same, 09:15 (b) | 20,000 | 2 gthread x 16, 32 | 11.5 | 2,463 req/s | 36.8% | 27.4% |
-| market fold, nested routes, quiet machine, 14:29 (c) | 20,000 | 8 sync, 32 | 17 at end | 1,062 req/s | 44.5% | 44.9% |
+| market fold, quiet, 14:29 (c) | 20,000 | 8 gthread x 8 (e), 32 | 17 at end | 1,062 req/s | 44.5% | 44.9% |
 | the same code, quiet machine, 16:19 | 20,000 | 2 gthread x 16, 32 | 8 at end | 999 req/s | 46.4% | 40.5% |
 | scan view, kept cursor, libsodium, 17:44 (d) | 20,000 | 2 gthread x 16, 32 | quiet | 3,224 req/s | 42.4% | 41.4% |
-| the same code, 17:53, PostgreSQL over its Unix socket | 20,000 | 8 sync, 32 | quiet | 3,139 req/s | 44.5% | 42.1% |
-| the same code, 18:00 | 20,000 | 8 sync, 32 | quiet | 3,175 req/s | 44.8% | 42.9% |
-| the same code, 18:10 | 20,000 | 8 sync, 32 | quiet | — | 45.3% | 41.9% |
+| same code, 17:53, Unix socket | 20,000 | 8 gthread x 8 (e), 32 | quiet | 3,139 req/s | 44.5% | 42.1% |
+| the same code, 18:00 | 20,000 | 8 gthread x 8 (e), 32 | quiet | 3,175 req/s | 44.8% | 42.9% |
+| the same code, 18:10 | 20,000 | 8 gthread x 8 (e), 32 | quiet | — | 45.3% | 41.9% |
+| the same code, 18:28 | 20,000 | 8 gthread x 8 (e), 32 | quiet | 3,056 req/s | 44.2% | 41.3% |
+| the same code, 18:56, true sync workers (e) | 20,000 | 8 sync, 32 | quiet | 2,788 req/s | 50.8% | 47.5% |
+| + holder's name without a model instance, 19:01 | 20,000 | 8 sync, 32 | quiet | 2,875 req/s | 49.9% | 48.2% |
 
 (a) Server CPU per request in that run: ping 0.47 ms, bus 0.79 ms, market 2.32 ms (ping / bus 58.7%).
 (b) Server CPU per request in that run: ping 0.44 ms, bus 0.93 ms, market 2.12 ms (ping / bus 46.6%).
@@ -524,12 +527,14 @@ Earlier measurements of the same endpoints, for comparison (same machine, other 
     with nothing else running (the `--no-write` runs of the bench command, same code, same day as the table
     above). Whole-machine CPU per request at 18:00: ping 0.62 ms, bus 1.40 ms, market 1.46 ms; of a bus scan,
     gunicorn 0.93 ms, the load generator 0.15 ms, the PostgreSQL backend 0.17 ms.
+(e) Until 18:50 UTC of session 5 this bench passed `--threads` with `--worker-class sync`, and gunicorn runs a
+    "sync" worker with more than one thread as gthread: the runs labelled "8 sync" were 8 gthread workers of
+    8 threads each. It now passes `--threads` to gthread only.
 
-Why gthread: every scan waits on PostgreSQL at least once; a sync worker idles through that wait, while the
-threads of a gthread worker overlap it (the wait releases the GIL). Two processes, one per core, 8 threads
-each by default (16 in the run above when its command says `--threads 16`), and twice as many client threads
-to keep them busy; `/ping` is served by the same server in the same run.
-The sync-worker runs above were limited by the number of requests in flight (5), not by CPU.
+Why 8 sync workers (docs/deploy.md): every scan waits on PostgreSQL once; a sync worker idles through that
+wait, so four workers per core keep both cores busy, and each process runs one request at a time, with no
+threads contending for its GIL. Threaded workers (gthread, 2 x 16 or 8 x 8) measured 4–8 points lower. The
+first sync-worker runs in the table (3 or 5 workers, 8 clients) were limited by requests in flight, not CPU.
 
 Reading the numbers: `/ping` touches no database; a scan needs at least one round trip to PostgreSQL
 (the live status must be read and the scan logged). On this shared 2-core machine each round trip waits to
