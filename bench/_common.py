@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,6 +38,20 @@ def use_postgres(dbname: str, template: str | None = None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", "--no-input", "-v", "0")
+
+
+def copy_out(raw: Any, query: str, path: str) -> None:
+    """Write the rows of `query` (a table name in quotes or a parenthesised SELECT) to `path` in COPY format."""
+    with open(path, "wb") as f, raw.cursor().copy(f"COPY {query} TO STDOUT") as cp:
+        for chunk in cp:
+            f.write(chunk)
+
+
+def copy_in(raw: Any, target: str, path: str) -> None:
+    """Load a file written by `copy_out` into `target` (a table name in quotes, optionally with its columns)."""
+    with raw.cursor() as c, c.copy(f"COPY {target} FROM STDIN") as cp, open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            cp.write(chunk)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import random
 import tempfile
 import time
 
-from _common import latency_ms, machine, percentile, summary, timer, use_postgres, write_section
+from _common import copy_in, copy_out, latency_ms, machine, percentile, summary, timer, use_postgres, write_section
 
 TABLES = ["people_person", "places_building", "places_rentalproperty", "places_room"]
 
@@ -69,18 +69,14 @@ def load_and_copy(args: argparse.Namespace, r: dict[str, float]) -> None:
         files = {}
         for t in TABLES:
             files[t] = f"{tmp}/{t}.copy"
-            with open(files[t], "wb") as f, raw.cursor().copy(f'COPY "{t}" TO STDOUT') as cp:
-                for chunk in cp:
-                    f.write(chunk)
+            copy_out(raw, f'"{t}"', files[t])
             with raw.cursor() as c:
                 c.execute(f'DROP TABLE IF EXISTS "raw_{t}"')
                 c.execute(f'CREATE TABLE "raw_{t}" (LIKE "{t}" INCLUDING ALL)')
             raw.commit()
         t0 = time.perf_counter()
         for t in TABLES:
-            with raw.cursor() as c, c.copy(f'COPY "raw_{t}" FROM STDIN') as cp, open(files[t], "rb") as f:
-                while chunk := f.read(1 << 20):
-                    cp.write(chunk)
+            copy_in(raw, f'"raw_{t}"', files[t])
         raw.commit()
         r["raw COPY"] = time.perf_counter() - t0
         print(f"  raw COPY: {r['raw COPY']:.2f} s")

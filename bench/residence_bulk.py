@@ -28,7 +28,7 @@ import tempfile
 import time
 from typing import Any
 
-from _common import machine, use_postgres, write_section
+from _common import copy_in, copy_out, machine, use_postgres, write_section
 
 DB = "civitas_bench_residence_bulk"
 AREAS = ("360102", "341881", "522601", "410102", "420106", "511502")
@@ -107,19 +107,14 @@ def copy_seconds(tables: list[str], where: dict[str, str]) -> float:
         files = {}
         for t in tables:
             files[t] = f"{tmp}/{t}.copy"
-            q = f'COPY (SELECT * FROM "{t}" WHERE {where[t]}) TO STDOUT'
-            with open(files[t], "wb") as f, raw.cursor().copy(q) as cp:
-                for chunk in cp:
-                    f.write(chunk)
+            copy_out(raw, f'(SELECT * FROM "{t}" WHERE {where[t]})', files[t])
             with raw.cursor() as c:
                 c.execute(f'DROP TABLE IF EXISTS "raw_{t}"')
                 c.execute(f'CREATE TABLE "raw_{t}" (LIKE "{t}" INCLUDING ALL)')
         raw.commit()
         t0 = time.perf_counter()
         for t in tables:
-            with raw.cursor() as c, c.copy(f'COPY "raw_{t}" FROM STDIN') as cp, open(files[t], "rb") as f:
-                while chunk := f.read(1 << 20):
-                    cp.write(chunk)
+            copy_in(raw, f'"raw_{t}"', files[t])
         raw.commit()
         elapsed = time.perf_counter() - t0
         with raw.cursor() as c:
@@ -190,16 +185,11 @@ def copy_real_seconds(tables: list[str], first: dict[str, int]) -> tuple[float, 
         files = {}
         for t in tables:
             files[t] = f"{tmp}/{t}.copy"
-            with open(files[t], "wb") as f, raw.cursor().copy(f"COPY ({selects[t][1]}) TO STDOUT") as cp:
-                for chunk in cp:
-                    f.write(chunk)
+            copy_out(raw, f"({selects[t][1]})", files[t])
         with raw.transaction(force_rollback=True):  # one transaction (Django's connection is in autocommit)
             t0 = time.perf_counter()
             for t in tables:
-                q = f'COPY "{t}" ({selects[t][0]}) FROM STDIN'
-                with raw.cursor() as c, c.copy(q) as cp, open(files[t], "rb") as f:
-                    while chunk := f.read(1 << 20):
-                        cp.write(chunk)
+                copy_in(raw, f'"{t}" ({selects[t][0]})', files[t])
             t1 = time.perf_counter()
             with raw.cursor() as c:
                 c.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks, as at commit
