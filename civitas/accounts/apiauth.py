@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 import time
 from typing import Any
 
+from django.db.models.base import ModelState
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
@@ -54,11 +54,13 @@ def _valid_token(digest: str) -> ApiToken | None:
 
 
 def _fresh_copy(user: User) -> User:
-    """A shallow copy of a cached user (what copy.copy does, without the pickle protocol's overhead)."""
+    """A shallow copy of a cached user (what copy.copy does, without the pickle protocol's overhead), with
+    a state of its own: same database, not adding, nothing cached of its relations."""
     clone = User.__new__(User)
     clone.__dict__.update(user.__dict__)
-    clone._state = copy.copy(user._state)
-    clone._state.fields_cache = {}
+    state = ModelState()
+    state.db, state.adding = user._state.db, user._state.adding
+    clone._state = state
     return clone
 
 

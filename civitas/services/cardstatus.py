@@ -90,7 +90,7 @@ ASYNC_COMMIT = True
 
 def fused_check_available() -> bool:
     """Data-modifying CTEs (INSERT inside WITH) are a PostgreSQL feature."""
-    return connection.vendor == "postgresql"
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"  # the wrapper itself: no per-attribute proxy
 
 
 def credit_file_sql(person_id_sql: str) -> str | None:

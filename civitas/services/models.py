@@ -422,7 +422,17 @@ class MerchantCard(models.Model):
 
 
 class CardVerification(models.Model):
-    """One scan by a partner: the holder sees every one of these."""
+    """One scan by a partner: the holder sees every one of these.
+
+    `partner` and `by` are not foreign-key constraints in the database (`db_constraint=False`), on purpose.
+    A constraint makes PostgreSQL check every inserted row with `SELECT ... FOR KEY SHARE` on the parent,
+    and the parents here are hot: all the scans of one partner (a bus company's validators, a market's
+    stalls) would lock the same partner row and the same account row, a WAL-logged row lock per scan and a
+    new multixact whenever two scans overlap. The values written are always the authenticated partner's and
+    account's own keys (`actions.do_verify_card`); deleting a partner is refused (PROTECT) and deleting an
+    account clears `by` (SET_NULL), both enforced by Django's delete collector, which does not depend on the
+    constraint. `card` keeps its constraint: its rows are spread over all holders.
+    """
 
     card = models.ForeignKey(
         MerchantCard,
@@ -432,7 +442,13 @@ class CardVerification(models.Model):
         on_delete=models.CASCADE,
         related_name="verifications",
     )
-    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="scans")
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="scans",
+        db_constraint=False,  # see the class docstring
+    )
     scenario = models.CharField(_("scenario"), max_length=12, choices=Scenario.choices)
     result = models.CharField(_("result"), max_length=12, choices=VerificationResult.choices)
     at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -443,6 +459,7 @@ class CardVerification(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,  # see the class docstring
     )
 
     class Meta:

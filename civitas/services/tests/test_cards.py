@@ -176,3 +176,23 @@ def test_the_api_verifies_for_a_partner_token(card, seller):
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert denied.json()["result"] == "not_allowed" and denied.json()["disclosed"] == {}
+
+
+def test_a_partner_with_scans_in_a_holders_log_cannot_be_deleted(card, bus):
+    from django.db.models import ProtectedError
+
+    partner, _user = bus
+    verify(card_token(card), bus, Scenario.BUS)
+    with pytest.raises(ProtectedError):
+        partner.delete()
+    assert CardVerification.objects.filter(partner=partner).count() == 1
+
+
+def test_deleting_the_scanning_account_keeps_the_scan_without_its_author(card, bus):
+    _partner, user = bus
+    verify(card_token(card), bus, Scenario.BUS)
+    scan = CardVerification.objects.get(card=card)
+    assert scan.by_id == user.pk
+    user.delete()
+    scan.refresh_from_db()
+    assert scan.by_id is None and scan.result == VerificationResult.VALID
