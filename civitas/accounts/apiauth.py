@@ -6,6 +6,7 @@ import secrets
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db.models.base import ModelState
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
@@ -88,9 +89,19 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """Django session with CSRF check on unsafe methods."""
+    """Django session with CSRF check on unsafe methods.
 
-    param_name = "sessionid"
+    The CSRF check runs only when the request carries a session cookie. A request without one (a machine
+    client that forgot its token) has no session to forge, and is answered 401 "sign in or send a token"
+    rather than django-ninja's 403 "CSRF check Failed", which would send its developer the wrong way.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
