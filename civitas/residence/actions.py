@@ -7,6 +7,7 @@ Concurrency: every action that changes who occupies a room first locks the room 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,23 @@ class DeclarationInput:
     batch_id: str = ""
     declared_at: datetime.datetime | None = None  # trusted callers only (synthetic history); default now
     replayed: bool = field(default=False, init=False)
+
+
+KEY_MAX = 80  # a longer client key is stored as its SHA-256 digest
+
+
+def stored_key(key: str | None, acting_user: Any) -> str | None:
+    """A client's idempotency key as its declaration stores it: in the client's own namespace (the account's
+    id; `-` for a tenant without an account, whose keys the check-in page draws at random), so two hotel
+    systems that both number their guests from 1 never replay each other's declarations. A key longer than
+    KEY_MAX is stored as its digest, the same on every retry."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    if len(key) > KEY_MAX:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    owner = acting_user.pk if getattr(acting_user, "is_authenticated", False) else "-"
+    return f"{owner}/{key}"
 
 
 def new_number(today: datetime.date) -> str:
@@ -179,8 +197,9 @@ def _existing(data: DeclarationInput, room: Room, declarant: Person) -> Declarat
 @audit.deferred()  # the person registration and the declaration are chained together, just before commit
 def do_declare(data: DeclarationInput, *, acting_user: Any) -> Declaration:
     """File a declaration (check-in or change of room); idempotent by key or by declarant+room+move-in."""
-    if data.idempotency_key:
-        found = Declaration.objects.filter(idempotency_key=data.idempotency_key).first()
+    key = stored_key(data.idempotency_key, acting_user)
+    if key:
+        found = Declaration.objects.filter(idempotency_key=key).first()
         if found is not None:
             data.replayed = True
             return found
@@ -215,17 +234,17 @@ def do_declare(data: DeclarationInput, *, acting_user: Any) -> Declaration:
         confirmed_by=acting_user if confirmed and getattr(acting_user, "is_authenticated", False) else None,
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         supersedes=old,
-        idempotency_key=data.idempotency_key or None,
+        idempotency_key=key,
         batch_id=data.batch_id,
         foreign=any(p.is_foreign for p in people),
     )
-    if data.idempotency_key:
+    if key:
         try:
             with transaction.atomic():
                 decl.save(force_insert=True)
         except IntegrityError:  # a concurrent retry with the same key won the race
             data.replayed = True
-            return Declaration.objects.get(idempotency_key=data.idempotency_key)
+            return Declaration.objects.get(idempotency_key=key)
     else:
         decl.save(force_insert=True)
     active = rules.active_rules()

@@ -616,7 +616,8 @@ def checkin_declare(request: HttpRequest, token: str, payload: TenantDeclaration
 
     code = _code_or_404(token)
     if payload.idempotency_key:  # a retry after a lost response: the code was already used
-        done = Declaration.objects.filter(idempotency_key=payload.idempotency_key, property=code.property).first()
+        key = actions.stored_key(payload.idempotency_key, None)
+        done = Declaration.objects.filter(idempotency_key=key, property=code.property).first()
         if done is not None:
             return Status(
                 200,

@@ -44,7 +44,7 @@ from civitas.places.choices import PropertyStatus
 from civitas.places.models import Building, RentalProperty, Room
 from civitas.residence import events as residence_events
 from civitas.residence import rules
-from civitas.residence.actions import GUARDIAN_AGE, NUMBER_ALPHABET, DeclarationInput, validate_input
+from civitas.residence.actions import GUARDIAN_AGE, NUMBER_ALPHABET, DeclarationInput, stored_key, validate_input
 from civitas.residence.bulk import errors_of, outcome_of, record_batch, row_key, store_outcome
 from civitas.residence.choices import OCCUPYING, DeclarationSource, DeclarationStatus, RuleCode
 from civitas.residence.models import (
@@ -311,7 +311,9 @@ class _Batch:
 
     def __init__(self, rows: list[DeclarationInput], batch_id: str, acting_user: Any) -> None:
         self.rows, self.batch_id, self.user = rows, batch_id, acting_user
-        self.keys = [row_key(acting_user, batch_id, i, row) for i, row in enumerate(rows)]
+        self.keys = [
+            stored_key(row_key(acting_user, batch_id, i, row), acting_user) or "" for i, row in enumerate(rows)
+        ]
         _check_signals()
         self.rule_params = rules.active_rules()
         self.child_age = int(self.rule_params.get(RuleCode.WITHIN_CAPACITY, {}).get("child_age", 12))

@@ -138,7 +138,8 @@ class Declaration(models.Model):
     supersedes = models.ForeignKey(
         "self", verbose_name=_("replaces"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True, blank=True, unique=True)
+    # `<account id or ->/<client's key>` (actions.stored_key): unique per client, not across clients.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True, unique=True)
     batch_id = models.CharField(_("import batch"), max_length=80, blank=True, db_index=True)
     days_late = models.PositiveSmallIntegerField(_("days late"), default=0)
     foreign = models.BooleanField(_("foreign declarant"), default=False)

@@ -64,6 +64,32 @@ def test_a_hotel_system_with_a_token_files_a_guest_and_a_retry_is_idempotent(per
     assert Declaration.objects.count() == 1
 
 
+def test_two_hotel_systems_using_the_same_key_each_get_their_own_declaration(personas, hotel):
+    other = user("hotel_api_2", Role.PARTNER)
+    other_auth = {"HTTP_AUTHORIZATION": "Bearer " + do_issue_api_token(other, "hotel", acting_user=None)}
+    client = Client()
+    first_body = {**hotel_guest(rooms(personas)[0].pk, "R7654321"), "idempotency_key": "1"}
+    second_body = {**hotel_guest(rooms(personas)[1].pk, "R1234567"), "idempotency_key": "1"}
+    first = client.post("/api/residence/declarations", first_body, content_type="application/json", **hotel)
+    second = client.post("/api/residence/declarations", second_body, content_type="application/json", **other_auth)
+    assert first.status_code == 201 and second.status_code == 201, second.content
+    assert second.json()["id"] != first.json()["id"]
+    assert second.json()["room_id"] == rooms(personas)[1].pk  # not the first hotel's guest replayed
+    again = client.post("/api/residence/declarations", second_body, content_type="application/json", **other_auth)
+    assert again.status_code == 200 and again.json()["id"] == second.json()["id"]
+    assert Declaration.objects.count() == 2
+
+
+def test_a_very_long_idempotency_key_is_kept_as_its_digest_and_still_deduplicates(personas, hotel):
+    client = Client()
+    body = {**hotel_guest(rooms(personas)[0].pk, "R7654321"), "idempotency_key": "k" * 300}
+    first = client.post("/api/residence/declarations", body, content_type="application/json", **hotel)
+    assert first.status_code == 201, first.content
+    again = client.post("/api/residence/declarations", body, content_type="application/json", **hotel)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert len(Declaration.objects.get().idempotency_key) <= 100
+
+
 def test_the_api_applies_the_same_document_validation_as_the_web(personas, hotel):
     bad = row(
         rooms(personas)[0].pk, members=[{"doc_kind": "resident_id", "doc_number": "11010519491231002Y", "name": "错"}]

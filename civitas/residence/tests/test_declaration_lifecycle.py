@@ -37,6 +37,26 @@ def test_a_retry_with_the_same_key_or_same_person_room_and_date_creates_no_dupli
     assert Declaration.objects.count() == 1 and Residency.objects.count() == 1
 
 
+def test_keys_stored_before_the_upgrade_move_into_their_client_s_namespace_and_still_replay(personas):
+    import importlib
+
+    from django.apps import apps
+
+    room = rooms(personas)[0]
+    tenant = chinese()
+    by_tenant = declare(room, tenant, idempotency_key="qr-key")
+    by_landlord = declare(rooms(personas)[1], chinese(), idempotency_key="pms-7", acting_user=personas["landlord"])
+    Declaration.objects.filter(pk=by_tenant.pk).update(idempotency_key="qr-key")  # as 0003 stored them
+    Declaration.objects.filter(pk=by_landlord.pk).update(idempotency_key="pms-7")
+    migration = importlib.import_module("civitas.residence.migrations.0004_idempotency_key_per_client")
+    migration.scope_keys(apps, None)
+    assert Declaration.objects.get(pk=by_tenant.pk).idempotency_key == "-/qr-key"
+    assert Declaration.objects.get(pk=by_landlord.pk).idempotency_key == f"{personas['landlord'].pk}/pms-7"
+    assert declare(room, tenant, idempotency_key="qr-key").pk == by_tenant.pk
+    migration.unscope_keys(apps, None)
+    assert Declaration.objects.get(pk=by_landlord.pk).idempotency_key == "pms-7"
+
+
 def test_a_landlord_declaration_on_behalf_is_verified_at_once(personas):
     decl = declare(rooms(personas)[0], source="landlord", acting_user=personas["landlord"])
     assert decl.status == DeclarationStatus.VERIFIED

@@ -183,7 +183,7 @@ def mixed_claim(personas: dict[str, Any], hotel: Any, known: dict[str, Any]) -> 
         submit(foreign_guest(r[2], "W7777777"), auth),  # on the watch list
         submit(foreign_guest(r[1], "K1234567", nationality="YEM", birth_date="1970-01-01"), auth),  # refused
         submit(chinese_guest(r[0], first), auth, HTTP_IDEMPOTENCY_KEY="pms-retry"),  # same guest, room, day
-        submit(chinese_guest(r[1], idempotency_key="pms-used-1"), auth),  # the key filed a declaration before
+        submit(chinese_guest(r[1], idempotency_key="pms-used-1"), auth),  # another client's key: a new declaration
         submit(foreign_guest(r[2], "E5555555", doc_expiry="2020-01-01"), auth),  # an expired passport
         submit(chinese_guest(r[1], first), auth),  # resident in room 0 since the first submission
     ]
@@ -217,7 +217,7 @@ def test_filing_a_claim_set_based_gives_what_filing_each_submission_through_do_d
         DeclarationStatus.FLAGGED,
         None,
         DeclarationStatus.VERIFIED,  # the first submission's declaration, again
-        DeclarationStatus.VERIFIED,  # the declaration filed earlier with the key
+        DeclarationStatus.FLAGGED,  # not the other landlord's declaration: the room's third adult
         DeclarationStatus.FLAGGED,
         DeclarationStatus.FLAGGED,
         DeclarationStatus.VERIFIED,
@@ -230,8 +230,9 @@ def test_filing_a_claim_set_based_gives_what_filing_each_submission_through_do_d
     assert failed[11] == {RuleCode.NOT_RESIDENT_ELSEWHERE, RuleCode.WITHIN_CAPACITY}
     assert failed[13] == {RuleCode.LANDLORD_OWNS_PROPERTY}
     assert subs[7]["errors"][0]["field"] == "doc_number" and "another date of birth" in subs[7]["errors"][0]["message"]
-    assert subs[8]["declaration_key"] == subs[0]["declaration_key"] == f"intake:{ids[0]}"
-    assert subs[9]["declaration_key"] == "pms-used-1"
+    assert subs[8]["declaration_key"] == subs[0]["declaration_key"] == f"{hotel.pk}/intake:{ids[0]}"
+    assert subs[9]["declaration_key"] == f"{hotel.pk}/pms-used-1"  # the other landlord's stays theirs
+    assert failed[9] == {RuleCode.WITHIN_CAPACITY}
     assert {k for k, *_rest in set_based["events"]} >= {
         "residence.declaration_verified",
         "residence.declaration_late",
