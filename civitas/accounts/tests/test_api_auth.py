@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.test import Client
 
@@ -11,7 +12,7 @@ from civitas.accounts.apiauth import do_issue_api_token
 PATH = "/api/residence/declarations"
 
 
-def _post(client: Client, **headers: str):
+def _post(client: Client, **headers: Any) -> Any:
     return client.post(PATH, data=json.dumps({}), content_type="application/json", **headers)
 
 
