@@ -54,6 +54,36 @@ def _field_error(field: str, message: Any) -> ValidationError:
 
 def validated_person_fields(data: PersonInput) -> dict[str, Any]:
     """Check every field and return the protected model fields; raise one ValidationError naming each bad field."""
+    fields, number, masked, phone = _checked_person(data)
+    doc = protect_document(number, masked)
+    fields.update(doc_kind=data.doc_kind, doc_number_enc=doc.enc, doc_index=doc.index, doc_masked=doc.masked)
+    if phone:
+        p = protect_phone(phone, mask_phone(phone))
+        fields.update(phone_enc=p.enc, phone_index=p.index, phone_masked=p.masked)
+    name = data.name.strip()
+    fields.update(
+        name=name,
+        name_pinyin=pinyin_key(name if not data.name_latin else data.name_latin),
+        name_latin=data.name_latin.strip(),
+        name_native=data.name_native.strip(),
+        occupation=data.occupation.strip(),
+        employer=data.employer.strip(),
+        division_id=data.division_code,
+    )
+    return fields
+
+
+def checked_person_key(data: PersonInput) -> tuple[str, str, datetime.date | None]:
+    """The checks of `validated_person_fields`, without encrypting or romanising anything: the document's
+    blind index, its country and the date of birth (from the document where it says). For a caller that only
+    has to know the input is acceptable and who it names (an asynchronous intake accepting a submission)."""
+    fields, number, _masked, _phone = _checked_person(data)
+    return document_index(number.strip().upper()), fields["doc_country"], fields.get("birth_date")
+
+
+def _checked_person(data: PersonInput) -> tuple[dict[str, Any], str, str, str | None]:
+    """Every check of a person's input: the plain fields read from the document, the normalised document
+    number, its masked form and the E.164 phone (or None); one ValidationError naming each bad field."""
     errors: dict[str, list[Any]] = {}
     fields: dict[str, Any] = {}
     number = data.doc_number.strip().upper().replace(" ", "")
@@ -120,22 +150,7 @@ def validated_person_fields(data: PersonInput) -> dict[str, Any]:
             errors.setdefault("phone", []).append(exc.message)
     if errors:
         raise ValidationError(errors)
-    doc = protect_document(number, masked)
-    fields.update(doc_kind=data.doc_kind, doc_number_enc=doc.enc, doc_index=doc.index, doc_masked=doc.masked)
-    if phone:
-        p = protect_phone(phone, mask_phone(phone))
-        fields.update(phone_enc=p.enc, phone_index=p.index, phone_masked=p.masked)
-    name = data.name.strip()
-    fields.update(
-        name=name,
-        name_pinyin=pinyin_key(name if not data.name_latin else data.name_latin),
-        name_latin=data.name_latin.strip(),
-        name_native=data.name_native.strip(),
-        occupation=data.occupation.strip(),
-        employer=data.employer.strip(),
-        division_id=data.division_code,
-    )
-    return fields
+    return fields, number, masked, phone
 
 
 def find_person_by_document(number: str, country: str = "CHN") -> Person | None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.accounts.choices import Role
 from civitas.core import audit
-from civitas.people.actions import PersonInput, do_register_person, validated_person_fields
+from civitas.people.actions import PersonInput, checked_person_key, do_register_person
 from civitas.people.identity import document_index, mask_document
 from civitas.people.models import Person
 from civitas.places.choices import PropertyStatus
@@ -172,14 +172,14 @@ def precheck(data: DeclarationInput) -> None:
             keys.append(("id", m.person_id))
             continue
         try:
-            fields = validated_person_fields(m.person)
+            index, country, born = checked_person_key(m.person)  # validated_person_fields' checks, no encryption
         except ValidationError as exc:
             for name, msgs in exc.message_dict.items():
                 errors.setdefault(prefix + name, []).extend(msgs)
             continue
-        keys.append((fields["doc_index"], fields["doc_country"]))
+        keys.append((index, country))
         if i == 0:
-            birth = fields.get("birth_date")
+            birth = born
     if errors:
         raise ValidationError(errors)
     _check_people(keys, birth, data.move_in)
