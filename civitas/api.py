@@ -91,9 +91,10 @@ _add_routers()
 def _direct_views() -> dict[str, Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]]:
     """Routes whose requests a view answers before django-ninja's operation (which it falls back to):
     route -> a function that wraps the operation's view."""
+    from civitas.residence.acceptview import accept_view
     from civitas.services.scanview import scan_view
 
-    return {"services/cards/verify": scan_view}
+    return {"services/cards/verify": scan_view, "residence/declarations": accept_view}
 
 
 def urls_by_router() -> tuple[list[URLPattern | URLResolver], str, str]:

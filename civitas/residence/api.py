@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -308,18 +309,28 @@ def _status_url(sub: Any) -> str:
         "202 with the URL of its status (`GET /api/residence/submissions/{id}`); a worker files it."
     ),
 )
-def create_declaration(request: HttpRequest, payload: DeclarationIn, response: HttpResponse) -> Any:
+def create_declaration(request: HttpRequest, payload: DeclarationIn) -> Any:
+    if intake.prefers_async(request.META.get("HTTP_PREFER", "")):
+        return accept_submission(request, payload)
     data = _input(payload, _declaring_source(request, payload.room_id))
-    if intake.prefers_async(request.headers.get("Prefer", "")):
-        key = intake.submission_key(request.headers.get("Idempotency-Key") or payload.idempotency_key, data)
-        sub, _created = intake.do_receive(payload.model_dump_json(), data, key=key, acting_user=request.user)
-        response["Location"] = _status_url(sub)
-        response["Preference-Applied"] = "respond-async"
-        return Status(202, {"submission_id": sub.pk, "status": sub.status, "status_url": _status_url(sub)})
     decl = actions.do_declare(data, acting_user=request.user)
     if not data.replayed:  # do_declare keeps what it wrote (members with their people, results) on decl
         return Status(201, decl)
     return Status(200, _with_details(Declaration.objects.filter(pk=decl.pk)).get())
+
+
+def accept_submission(request: HttpRequest, payload: DeclarationIn) -> HttpResponse:
+    """The 202 answer to `Prefer: respond-async`: the submission stored (or, for a retry, found) and where
+    to follow it. The operation above and the route's direct view (`acceptview`) both answer with this."""
+    data = _input(payload, _declaring_source(request, payload.room_id))
+    key = intake.submission_key(request.META.get("HTTP_IDEMPOTENCY_KEY") or payload.idempotency_key, data)
+    sub, _created = intake.do_receive(payload.model_dump_json(), data, key=key, acting_user=request.user)
+    url = _status_url(sub)
+    body = {"submission_id": sub.pk, "status": str(sub.status), "status_url": url}
+    response = HttpResponse(json.dumps(body), status=202, content_type="application/json; charset=utf-8")
+    response["Location"] = url
+    response["Preference-Applied"] = "respond-async"
+    return response
 
 
 @router.get(
