@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core import audit, workers
+from civitas.core.db import bound_cursor
 from civitas.people.identity import document_index
 from civitas.places.choices import PropertyStatus
 from civitas.places.models import Room
@@ -121,8 +122,8 @@ def _insert_if_room_let(sub: CheckinSubmission, room_id: int) -> bool:
     """Store `sub` in one statement if its room is let out and its key unused; True if it was stored."""
     sql, fields = _insert_sql(connection.vendor)
     params = [f.get_db_prep_save(f.pre_save(sub, True), connection) for f in fields]
-    with connection.cursor() as c:
-        c.execute(sql, [*params, room_id, PropertyStatus.ACTIVE])
+    with bound_cursor() as c:  # the encrypted body is sent as a parameter, not escaped into the SQL text
+        c.execute(sql, [*params, room_id, str(PropertyStatus.ACTIVE)])
         row = c.fetchone()
     if row is None:
         return False

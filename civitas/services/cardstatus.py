@@ -22,6 +22,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
+from civitas.core.db import bound_cursor
 from civitas.people.models import Person, display_name_of
 from civitas.services.choices import CardStatus, VerificationResult
 from civitas.services.models import CardVerification, MerchantCard
@@ -151,35 +152,6 @@ def _check_and_log_statement(asynchronous: bool, credit_file: bool) -> str:
     return _check_and_log_sql(credit_file) + ", (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
 
 
-def _bound_cursor() -> tuple[Any, bool]:
-    """A cursor that sends the parameters apart from the SQL (PostgreSQL's extended protocol).
-
-    Django's psycopg backend binds parameters on the client: every scan sent the statement as new text,
-    and PostgreSQL parsed and planned it again each time. A psycopg `Cursor` binds on the server, and
-    psycopg prepares a statement that a connection has run `prepare_threshold` times (5 by default), so
-    a worker's persistent connection plans the scan once and then only executes it. The cursor goes
-    through Django's wrapper, so the statement is still counted, logged in debug and wrapped by
-    `connection.execute_wrapper` like any other. One psycopg cursor is kept per database connection (Django's
-    connections are per thread) and reused by every scan on it; a new connection gets a new one. When queries
-    are being logged (debug, tests capturing them) each scan gets a fresh debug cursor instead, for the caller
-    to close: the second value is True for the kept cursor.
-    """
-    import psycopg
-
-    db = connections[DEFAULT_DB_ALIAS]  # this thread's wrapper itself, not `connection`'s per-attribute proxy
-    db.ensure_connection()
-    db.validate_thread_sharing()
-    raw_connection = db.connection
-    # django-stubs type these wrappers as taking a CursorWrapper; Django passes them the DB-API cursor.
-    if db.queries_logged:
-        return db.make_debug_cursor(psycopg.Cursor(raw_connection)), False  # type: ignore[arg-type]
-    kept = getattr(db, "_scan_cursor", None)
-    if kept is None or kept[0] is not raw_connection or kept[1].closed:
-        kept = (raw_connection, psycopg.Cursor(raw_connection))
-        db._scan_cursor = kept  # type: ignore[attr-defined]
-    return db.make_cursor(kept[1]), True  # type: ignore[arg-type]
-
-
 def check_and_log(
     number: str,
     *,
@@ -199,13 +171,9 @@ def check_and_log(
     credit_file = credit_file and _credit_app_installed()
     params: list[Any] = [serial, today, number, partner_id, scenario, timezone.now(), by_id]
     asynchronous = ASYNC_COMMIT and not connections[DEFAULT_DB_ALIAS].in_atomic_block
-    cursor, kept = _bound_cursor()
-    try:
+    with bound_cursor() as cursor:  # parameters bound on the server, the statement prepared once per connection
         cursor.execute(_check_and_log_statement(asynchronous, credit_file), params)
         row = cursor.fetchone()
-    finally:
-        if not kept:  # the kept cursor stays open for the connection's next scan
-            cursor.close()
     if row is None:
         return None
     return _snapshot(row), row[10], (bool(row[11]) if credit_file else None)
