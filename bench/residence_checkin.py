@@ -282,6 +282,7 @@ def main() -> None:
     ap.add_argument("--claim", type=int, default=200, help="submissions an intake worker files together")
     ap.add_argument("--worker-class", choices=["sync", "gthread"], default="sync", help="gunicorn worker class")
     ap.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
+    ap.add_argument("--clients", type=int, default=0, help="load generator threads (default: the scale's)")
     ap.add_argument(
         "--async-only", action="store_true", help="skip the synchronous check-in rounds (/ping, then async only)"
     )
@@ -289,6 +290,8 @@ def main() -> None:
     cfg = dict(SCALES[args.scale])
     if args.residents:
         cfg["residents"] = args.residents
+    if args.clients:
+        cfg["threads"] = args.clients
     db = f"civitas_bench_residence_{args.scale}"
     today = datetime.date.today()
     data = prepare(db, cfg["residents"], args.reuse, today)
