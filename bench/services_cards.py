@@ -518,6 +518,11 @@ Earlier measurements of the same endpoints, for comparison (same machine, other 
 | the same code, 18:28 | 20,000 | 8 gthread x 8 (e), 32 | quiet | 3,056 req/s | 44.2% | 41.3% |
 | the same code, 18:56, true sync workers (e) | 20,000 | 8 sync, 32 | quiet | 2,788 req/s | 50.8% | 47.5% |
 | + holder's name without a model instance, 19:01 | 20,000 | 8 sync, 32 | quiet | 2,875 req/s | 49.9% | 48.2% |
+| + answer serialised directly: session 5's record, 19:08 | 20,000 | 8 sync, 32 | quiet | 2,909 req/s | 50.5% | 49.8% |
+| the same code, session 6 (f), 19:52 | 20,000 | 8 sync, 32 | quiet | 1,220 req/s | 56.6% | 52.0% |
+| + log rows lock no partner or account, ~20:00 | 20,000 | 8 sync, 32 | quiet | 1,757 req/s | 59.4% | 55.3% |
+| the same code, ~20:02 | 20,000 | 8 sync, 32 | quiet | 1,255 req/s | 55.9% | 52.2% |
+| the same code, full scale, 20:23 | 100,000 | 8 sync, 32 | quiet | 815 req/s | 56.0% | 58.9% |
 
 (a) Server CPU per request in that run: ping 0.47 ms, bus 0.79 ms, market 2.32 ms (ping / bus 58.7%).
 (b) Server CPU per request in that run: ping 0.44 ms, bus 0.93 ms, market 2.12 ms (ping / bus 46.6%).
@@ -530,6 +535,10 @@ Earlier measurements of the same endpoints, for comparison (same machine, other 
 (e) Until 18:50 UTC of session 5 this bench passed `--threads` with `--worker-class sync`, and gunicorn runs a
     "sync" worker with more than one thread as gthread: the runs labelled "8 sync" were 8 gthread workers of
     8 threads each. It now passes `--threads` to gthread only.
+(f) Session 6 ran on another machine again: `/ping` two to three times slower than session 5's, and its speed
+    moved by up to 2x from one minute to the next (this bench's `/ping` rounds: 676 to 1,805 req/s), so rounds
+    spread more (45-77 %). Every run alone on the machine. The ratio was higher here than on session 5's machine
+    for the same code (56.6 / 52.0 % against 50.5 / 49.8 %).
 
 Why 8 sync workers (docs/deploy.md): every scan waits on PostgreSQL once; a sync worker idles through that
 wait, so four workers per core keep both cores busy, and each process runs one request at a time, with no
