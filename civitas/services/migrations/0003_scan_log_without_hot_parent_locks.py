@@ -6,21 +6,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0002_seed_catalogue_holidays_points'),
+        ("services", "0002_seed_catalogue_holidays_points"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='cardverification',
-            name='by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='scanned by'),
+            model_name="cardverification",
+            name="by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="scanned by",
+            ),
         ),
         migrations.AlterField(
-            model_name='cardverification',
-            name='partner',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='scans', to='services.partner', verbose_name='partner'),
+            model_name="cardverification",
+            name="partner",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="scans",
+                to="services.partner",
+                verbose_name="partner",
+            ),
         ),
     ]
