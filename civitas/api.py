@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.urls.resolvers import RoutePattern
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -58,7 +59,9 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"code": ApiErrorCode.UNAUTHENTICATED, "errors": []}, status=401)
+    message = _("Sign in, or send your API token in the header Authorization: Bearer <token>.")
+    errors = [{"field": "__all__", "message": str(message)}]
+    return api.create_response(request, {"code": ApiErrorCode.UNAUTHENTICATED, "errors": errors}, status=401)
 
 
 def _add_routers() -> None:

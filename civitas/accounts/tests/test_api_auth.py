@@ -21,6 +21,15 @@ def test_a_machine_client_without_a_token_is_told_to_authenticate_with_401_not_a
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
     assert "CSRF" not in response.content.decode()
+    assert "Authorization: Bearer" in response.json()["errors"][0]["message"]
+
+
+def test_the_401_says_how_to_authenticate_in_the_callers_language(personas):
+    response = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="ru").post(
+        PATH, data=json.dumps({}), content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert "токен" in response.json()["errors"][0]["message"]
 
 
 def test_a_wrong_bearer_token_without_a_session_is_refused_with_401(personas):
