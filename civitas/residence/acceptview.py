@@ -9,23 +9,20 @@ with the operation's own function (`api.accept_submission`), and hands every oth
 the operation: a synchronous check-in, a browser session (CSRF-checked there), no or an unknown token, a body
 the schema refuses, any other method. So errors keep the API's shape and language (401, 403, 422), the
 OpenAPI document still describes the route from `api.create_declaration`, and `tests/test_accept_view.py`
-holds both answers equal. The same pattern serves the card scan (`services/scanview.py`).
+holds both answers equal. The same pattern serves the card scan (`services/scanview.py`); the shared parts
+are in `civitas/apidirect.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pydantic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 
-from civitas.accounts.apiauth import TokenAuth
+from civitas.apidirect import api_error, in_front_of, token_user
 from civitas.residence import intake
-
-_token_auth = TokenAuth()
 
 
 def _fast_accept(request: HttpRequest) -> HttpResponse | None:
@@ -41,25 +38,14 @@ def _fast_accept(request: HttpRequest) -> HttpResponse | None:
         payload = DeclarationIn.model_validate_json(request.body)
     except (pydantic.ValidationError, ValueError):
         return None  # the operation answers 422 with the API's error shape and the field's message
-    user = _token_auth(request)  # sets request.user as django-ninja's authentication does
-    if user is None:
+    if token_user(request) is None:
         return None
-    request.auth = user  # type: ignore[attr-defined]  # what django-ninja sets for its views
     try:
         return accept_submission(request, payload)
-    except (ValidationError, PermissionDenied, Http404) as exc:  # answered as the operation's would be
-        from civitas.api import api
-
-        return api.on_exception(request, exc)
+    except (ValidationError, PermissionDenied, Http404) as exc:
+        return api_error(request, exc)
 
 
 def accept_view(operation: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The route's view: the direct 202 when it applies, else django-ninja's `operation` for the path."""
-
-    @csrf_exempt  # token requests carry no CSRF cookie; session requests go to `operation`, which checks it
-    def declarations(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = _fast_accept(request)
-        return response if response is not None else operation(request, *args, **kwargs)
-
-    declarations.operation = operation  # type: ignore[attr-defined]
-    return declarations
+    return in_front_of(operation, lambda request: _fast_accept(request))  # looked up per call (tests replace it)

@@ -16,17 +16,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 
-from civitas.accounts.apiauth import TokenAuth
+from civitas.apidirect import api_error, in_front_of, token_user
 from civitas.services import actions
 from civitas.services.access import partner_of
-
-_token_auth = TokenAuth()
 
 
 def answer(outcome: actions.VerificationOutcome) -> HttpResponse:
@@ -68,10 +64,9 @@ def _fast_answer(request: HttpRequest) -> HttpResponse | None:
     body = _scan_body(request)
     if body is None:
         return None
-    user = _token_auth(request)  # sets request.user as django-ninja's authentication does
+    user = token_user(request)
     if user is None:
         return None
-    request.auth = user  # type: ignore[attr-defined]  # what django-ninja sets for its views
     try:
         partner = partner_of(user)
     except PermissionDenied:
@@ -79,20 +74,11 @@ def _fast_answer(request: HttpRequest) -> HttpResponse | None:
     code, scenario = body
     try:
         outcome = actions.do_verify_card(code, partner=partner, scenario=scenario, acting_user=user)
-    except (ValidationError, PermissionDenied, Http404) as exc:  # answered as the operation's would be
-        from civitas.api import api
-
-        return api.on_exception(request, exc)
+    except (ValidationError, PermissionDenied, Http404) as exc:
+        return api_error(request, exc)
     return answer(outcome)
 
 
 def scan_view(operation: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The route's view: the direct answer when it applies, else django-ninja's `operation` for the path."""
-
-    @csrf_exempt  # token requests carry no CSRF cookie; session requests go to `operation`, which checks it
-    def verify(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = _fast_answer(request)
-        return response if response is not None else operation(request, *args, **kwargs)
-
-    verify.operation = operation  # type: ignore[attr-defined]
-    return verify
+    return in_front_of(operation, lambda request: _fast_answer(request))  # looked up per call (tests replace it)

@@ -15,6 +15,8 @@ from civitas.residence import acceptview, intake
 from civitas.residence.models import CheckinSubmission
 from civitas.residence.tests.builders import rooms
 from civitas.residence.tests.test_intake_batch import URL, bearer, chinese_guest, foreign_guest
+from civitas.testing.direct import count_direct_answers
+from civitas.testing.direct import operation_only as only_the_operation
 from civitas.testing.factories import PASSWORD, user
 
 pytestmark = pytest.mark.django_db
@@ -28,22 +30,12 @@ def post(body: Any, auth: dict[str, Any], *, lang: str = "en", **extra: Any) -> 
 
 @pytest.fixture
 def direct_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The status codes the direct view answered itself (requests it handed to the operation are not listed)."""
-    calls: list[int] = []
-    real = acceptview._fast_accept
-
-    def counting(request: Any) -> Any:
-        response = real(request)
-        if response is not None:
-            calls.append(response.status_code)
-        return response
-
-    monkeypatch.setattr(acceptview, "_fast_accept", counting)
-    return calls
+    """Count the requests the direct view answered itself (None: handed to the operation)."""
+    return count_direct_answers(monkeypatch, acceptview, "_fast_accept")
 
 
 def operation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(acceptview, "_fast_accept", lambda request: None)
+    only_the_operation(monkeypatch, acceptview, "_fast_accept")
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from civitas.accounts.apiauth import do_issue_api_token
 from civitas.services import actions, scanview
 from civitas.services.models import CardVerification
 from civitas.services.signing import card_token
+from civitas.testing.direct import count_direct_answers
+from civitas.testing.direct import operation_only as only_the_operation
 from civitas.testing.factories import PASSWORD
 
 URL = "/api/services/cards/verify"
@@ -27,21 +29,11 @@ def post(client: Client, data: Any, raw: str | None = None, **extra: Any) -> Any
 @pytest.fixture
 def direct_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the requests the direct view answered itself (None: handed to the operation)."""
-    calls: list[int] = []
-    real = scanview._fast_answer
-
-    def counting(request: Any) -> Any:
-        response = real(request)
-        if response is not None:
-            calls.append(response.status_code)
-        return response
-
-    monkeypatch.setattr(scanview, "_fast_answer", counting)
-    return calls
+    return count_direct_answers(monkeypatch, scanview, "_fast_answer")
 
 
 def operation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scanview, "_fast_answer", lambda request: None)
+    only_the_operation(monkeypatch, scanview, "_fast_answer")
 
 
 @pytest.mark.parametrize("scenario", ["bus", "market", "hotel"])
