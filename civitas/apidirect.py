@@ -31,6 +31,7 @@ def in_front_of(operation: Callable[..., HttpResponse], fast: Fast) -> Callable[
         return response if response is not None else operation(request, *args, **kwargs)
 
     view.operation = operation  # type: ignore[attr-defined]
+    view.__module__ = fast.__module__  # URL listings and tracebacks name the route's own module
     return view
 
 

@@ -46,6 +46,14 @@ def test_the_scan_route_is_answered_by_its_direct_view_first():
     assert str(nested[0].pattern) == "services/cards/verify"
 
 
+def test_the_async_check_in_route_is_answered_by_its_direct_view_in_front_of_the_operation():
+    match = resolve("/api/residence/declarations")
+    assert match.func.__module__ == "civitas.residence.acceptview" and match.namespace == "api"
+    assert match.func.operation is not match.func
+    nested, _app, _ns = urls_by_router()
+    assert {str(p.pattern) for p in nested[:2]} == {"services/cards/verify", "residence/declarations"}
+
+
 def test_named_api_routes_reverse_as_before():
     assert reverse("api:openapi-json") == "/api/openapi.json"
     assert resolve("/api/services/cards/verify").url_name
