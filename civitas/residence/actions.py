@@ -156,10 +156,11 @@ def _check_people(keys: list[Any], declarant_birth: datetime.date | None, move_i
         raise _err("members", _("A child under 16 is declared by a parent or guardian, not alone."))
 
 
-def precheck(data: DeclarationInput) -> None:
+def precheck(data: DeclarationInput) -> str | None:
     """The checks of `do_declare` that read no database (input, each member's document and phone, the same
     person twice, a child declaring alone): an asynchronous intake runs them before accepting a submission,
-    so only what depends on the register can still fail in the worker."""
+    so only what depends on the register can still fail in the worker. Returns the declarant's document
+    blind index (None for a declarant named by person id)."""
     validate_input(data)
     errors: dict[str, list[Any]] = {}
     keys: list[Any] = []
@@ -183,6 +184,8 @@ def precheck(data: DeclarationInput) -> None:
     if errors:
         raise ValidationError(errors)
     _check_people(keys, birth, data.move_in)
+    first = keys[0][0] if keys else None
+    return first if isinstance(first, str) else None
 
 
 def _existing(data: DeclarationInput, room: Room, declarant: Person) -> Declaration | None:

@@ -41,7 +41,7 @@ import threading
 from collections import defaultdict
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +60,7 @@ log = logging.getLogger("civitas.residence.intake")
 CONTEXT = "residence.submission"
 MAX_BACKOFF_SECONDS = 3600
 CLAIM = 200  # submissions claimed and filed together in one transaction
+KEY_MAX: int = CheckinSubmission._meta.get_field("key").max_length  # type: ignore[assignment]  # longer: digest
 
 
 def prefers_async(prefer_header: str) -> bool:
@@ -67,16 +68,18 @@ def prefers_async(prefer_header: str) -> bool:
     return any(p.split(";")[0].strip().lower() == "respond-async" for p in prefer_header.split(","))
 
 
-def submission_key(client_key: str | None, data: actions.DeclarationInput) -> str:
-    """The client's idempotency key, or — as the synchronous path deduplicates by declarant, room and
-    move-in date — a digest of those (the declarant's document by its blind index, never in clear)."""
-    if client_key and client_key.strip():
-        return client_key.strip()[:80]
+def submission_key(client_key: str | None, data: actions.DeclarationInput, declarant_index: str | None = None) -> str:
+    """The client's idempotency key (its SHA-256 digest if longer than the column), or — as the synchronous
+    path deduplicates by declarant, room and move-in date — a digest of those (the declarant's document by
+    its blind index, never in clear; `declarant_index` when the caller has already computed it)."""
+    key = (client_key or "").strip()
+    if key:
+        return key if len(key) <= KEY_MAX else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     first = data.members[0] if data.members else None
-    who = ""
-    if first is not None and first.person is not None:
+    who = declarant_index or ""
+    if not who and first is not None and first.person is not None:
         who = document_index(first.person.doc_number.strip().upper().replace(" ", ""))
-    elif first is not None:
+    elif first is not None and first.person is None:
         who = f"person:{first.person_id}"
     raw = f"{data.room_id}|{data.move_in.isoformat()}|{who}"
     return "h:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -118,10 +121,37 @@ def _insert_sql(vendor: str) -> tuple[str, list[Any]]:
     return sql, fields
 
 
+_RECEIVED_WITH = ("client", "key", "source", "payload_enc", "received_at")  # what a new submission sets
+
+
+@functools.cache
+def _default_params(vendor: str) -> dict[str, Any]:
+    """The prepared database values of the fields a new submission leaves at their defaults (status
+    received, no errors, no attempts ...): the same for every submission, so prepared once."""
+    _sql, fields = _insert_sql(vendor)
+    varying = [
+        f.name
+        for f in fields
+        if f.name not in _RECEIVED_WITH and f.has_default() and callable(f.default) and f.default not in (list, dict)
+    ]
+    if varying:  # a default computed per row (a clock, a counter) cannot be prepared once
+        raise ImproperlyConfigured(f"CheckinSubmission fields with a per-row default: {varying}")
+    return {f.name: f.get_db_prep_save(f.get_default(), connection) for f in fields if f.name not in _RECEIVED_WITH}
+
+
 def _insert_if_room_let(sub: CheckinSubmission, room_id: int) -> bool:
-    """Store `sub` in one statement if its room is let out and its key unused; True if it was stored."""
+    """Store `sub` in one statement if its room is let out and its key unused; True if it was stored.
+    `sub` must be new, with only the fields of `_RECEIVED_WITH` set (the others are stored at their default)."""
     sql, fields = _insert_sql(connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(sub, True), connection) for f in fields]
+    given = {
+        "client": sub.client_id,
+        "key": sub.key,
+        "source": sub.source,
+        "payload_enc": sub.payload_enc,
+        "received_at": connection.ops.adapt_datetimefield_value(sub.received_at),
+    }
+    defaults = _default_params(connection.vendor)
+    params = [given[f.name] if f.name in given else defaults[f.name] for f in fields]
     with bound_cursor() as c:  # the encrypted body is sent as a parameter, not escaped into the SQL text
         c.execute(sql, [*params, room_id, str(PropertyStatus.ACTIVE)])
         row = c.fetchone()
@@ -133,22 +163,24 @@ def _insert_if_room_let(sub: CheckinSubmission, room_id: int) -> bool:
 
 
 def do_receive(
-    body: dict[str, Any] | str, data: actions.DeclarationInput, *, key: str, acting_user: Any
+    body: dict[str, Any] | str, data: actions.DeclarationInput, *, client_key: str | None, acting_user: Any
 ) -> tuple[CheckinSubmission, bool]:
-    """Accept a submission after the fast checks; a retry with the same key returns the stored one
-    (`created` False) and stores nothing. `body` is the request body (JSON text, or a dict to serialise).
-    The filed declaration is audited when the worker files it.
+    """Accept a submission after the fast checks; a retry with the same key (`client_key`, or without one
+    the same declarant, room and move-in date: `submission_key`) returns the stored one (`created` False) and
+    stores nothing. `body` is the request body (JSON text, or a dict to serialise). The filed declaration is
+    audited when the worker files it.
 
     One statement on the way in (no explicit transaction: the statement is its own): the insert that also
     checks the room. Only when it stores nothing is the reason read — the key was used (the stored submission
     is returned) or the room is unknown or not let out (the synchronous path's 422)."""
     try:
-        actions.precheck(data)
+        declarant_index = actions.precheck(data)
     except ValidationError:
-        found = _stored(acting_user, key)  # a retry of a submission stored earlier is answered as before
+        found = _stored(acting_user, submission_key(client_key, data))  # a retry of one stored earlier
         if found is not None:
             return found, False
         raise
+    key = submission_key(client_key, data, declarant_index)
     text = body if isinstance(body, str) else json.dumps(body, default=str, ensure_ascii=False)
     sub = CheckinSubmission(
         client=acting_user,

@@ -378,10 +378,25 @@ class CheckinSubmission(models.Model):
     """A machine client's check-in accepted asynchronously (`Prefer: respond-async`): checked for what can
     fail fast, stored once per client and key (`payload_enc`: the request body, AES-GCM encrypted, since it
     carries identity numbers), then filed by the intake worker through the same action as a synchronous
-    check-in (`civitas.residence.intake`)."""
+    check-in (`civitas.residence.intake`).
+
+    Accepting is the hot write of a hotel system's check-ins, so the row carries no more than it must:
+    `client` is not a foreign-key constraint in the database (`db_constraint=False`). A constraint makes
+    PostgreSQL check every inserted row with `SELECT ... FOR KEY SHARE` on the account, and all the
+    submissions of one client lock that same row (a WAL-logged row lock each, a new multixact whenever two
+    overlap), as the card scans' log did (`services.CardVerification`). The value written is always the
+    authenticated client's own key; deleting an account with submissions is refused (PROTECT) by Django's
+    delete collector, which does not depend on the constraint. The unique (client, key) index serves every
+    lookup by client, so `client` has no index of its own, and `declaration` is indexed only where it is set
+    (a received submission has none)."""
 
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("client"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,  # see the class docstring
+        db_index=False,  # the unique (client, key) constraint's index leads with it
     )
     key = models.CharField(_("idempotency key"), max_length=80)
     source = models.CharField(_("source"), max_length=20)
@@ -397,6 +412,7 @@ class CheckinSubmission(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # indexed where set: `checkin_submission_declaration` below
     )
     error = models.JSONField(_("errors"), default=list, blank=True)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
@@ -410,6 +426,11 @@ class CheckinSubmission(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "key"], name="checkin_submission_once_per_client")]
         indexes = [
             models.Index(fields=["id"], condition=Q(status="received"), name="checkin_submission_due"),
+            models.Index(
+                fields=["declaration"],
+                condition=Q(declaration__isnull=False),
+                name="checkin_submission_declaration",
+            ),
         ]
 
     def __str__(self) -> str:

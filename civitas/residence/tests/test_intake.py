@@ -149,6 +149,41 @@ def test_a_retried_submission_returns_the_same_submission_and_files_one_declarat
     assert Declaration.objects.count() == 2 and CheckinSubmission.objects.count() == 2
 
 
+def test_long_client_keys_that_share_their_first_80_characters_are_different_submissions(personas, hotel):
+    room = rooms(personas)[0].pk
+    stem = "pms-" + "x" * 90
+    first = submit(guest(room), hotel, HTTP_IDEMPOTENCY_KEY=stem + "-1")
+    second = submit(guest(room), hotel, HTTP_IDEMPOTENCY_KEY=stem + "-2")
+    again = submit(guest(room), hotel, HTTP_IDEMPOTENCY_KEY=stem + "-1")
+    assert first.status_code == second.status_code == again.status_code == 202
+    assert first.json()["submission_id"] != second.json()["submission_id"]
+    assert again.json()["submission_id"] == first.json()["submission_id"]
+    keys = set(CheckinSubmission.objects.values_list("key", flat=True))
+    assert len(keys) == 2 and all(k.startswith("sha256:") and len(k) <= 80 for k in keys)
+
+
+def test_a_received_submission_is_stored_with_the_models_defaults(personas, hotel):
+    resp = submit(guest(rooms(personas)[0].pk), hotel, HTTP_IDEMPOTENCY_KEY="defaults-1")
+    sub = CheckinSubmission.objects.get(pk=resp.json()["submission_id"])
+    assert (sub.status, sub.error, sub.attempts, sub.last_error) == (SubmissionStatus.RECEIVED, [], 0, "")
+    assert sub.declaration_id is None and sub.processed_at is None and sub.next_attempt_at is None
+    assert sub.key == "defaults-1" and sub.source == "hotel_api"
+    assert abs((timezone.now() - sub.received_at).total_seconds()) < 60
+    assert list(intake.due()) == [sub]
+
+
+def test_an_account_with_submissions_cannot_be_deleted_though_the_database_does_not_enforce_it(personas):
+    from django.db.models import ProtectedError
+
+    client, auth = token_of("hotel_kept")
+    resp = submit(guest(rooms(personas)[0].pk), auth)
+    assert resp.status_code == 202
+    with pytest.raises(ProtectedError) as refused:
+        client.delete()
+    assert {type(o) for o in refused.value.protected_objects} == {CheckinSubmission}
+    assert CheckinSubmission.objects.filter(client=client).count() == 1
+
+
 @pytest.mark.parametrize(
     "over, field",
     [

@@ -53,7 +53,7 @@ def _sub(p):
         payload = DeclarationIn(**_row(p))
         data = _input(payload, "landlord")
         body = payload.model_dump(mode="json")
-        p["submission"], _created = intake.do_receive(body, data, key="matrix", acting_user=p["landlord"])
+        p["submission"], _created = intake.do_receive(body, data, client_key="matrix", acting_user=p["landlord"])
     return p["submission"]
 
 
