@@ -122,10 +122,21 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
-def start_intake_worker(env: dict[str, str], claim: int) -> subprocess.Popen:
-    """The asynchronous intake's worker (files `Prefer: respond-async` submissions in claims of `claim`)."""
+def start_intake_worker(env: dict[str, str], claim: int, defer_above: float | None = None) -> subprocess.Popen:
+    """The asynchronous intake's worker (files `Prefer: respond-async` submissions in claims of `claim`; waits
+    out peaks above `defer_above` submissions/s, the command's default when None, 0: never)."""
+    pace = [] if defer_above is None else ["--defer-above", str(defer_above)]
     return subprocess.Popen(
-        [str(ROOT / ".venv/bin/python"), "manage.py", "residence_intake_work", "--sleep", "0.2", "--claim", str(claim)],
+        [
+            str(ROOT / ".venv/bin/python"),
+            "manage.py",
+            "residence_intake_work",
+            "--sleep",
+            "0.2",
+            "--claim",
+            str(claim),
+            *pace,
+        ],
         cwd=ROOT,
         env={**env, "CIVITAS_LOG_LEVEL": "ERROR"},
         stdout=subprocess.DEVNULL,
@@ -280,6 +291,12 @@ def main() -> None:
     )
     ap.add_argument("--drain-timeout", type=int, default=300, help="seconds to wait for the intake to drain")
     ap.add_argument("--claim", type=int, default=200, help="submissions an intake worker files together")
+    ap.add_argument(
+        "--defer-above",
+        type=float,
+        default=None,
+        help="the intake workers' --defer-above (default: the command's, as in production; 0: file beside the load)",
+    )
     ap.add_argument("--worker-class", choices=["sync", "gthread"], default="sync", help="gunicorn worker class")
     ap.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
     ap.add_argument("--clients", type=int, default=0, help="load generator threads (default: the scale's)")
@@ -357,7 +374,9 @@ def main() -> None:
             first_sub = intake_state(db, 0)["max_id"]
             assert isinstance(first_sub, int)
             intakes = (
-                [] if args.defer_intake else [start_intake_worker(env, args.claim) for _ in range(args.intake_workers)]
+                []
+                if args.defer_intake
+                else [start_intake_worker(env, args.claim, args.defer_above) for _ in range(args.intake_workers)]
             )
             try:
                 async_auth = {**auth, "Prefer": "respond-async"}
@@ -371,7 +390,9 @@ def main() -> None:
                 )
                 at_end = intake_state(db, first_sub)
                 if args.defer_intake:
-                    intakes = [start_intake_worker(env, args.claim) for _ in range(args.intake_workers)]
+                    intakes = [
+                        start_intake_worker(env, args.claim, args.defer_above) for _ in range(args.intake_workers)
+                    ]
                 t_in = time.perf_counter()
                 state = at_end
                 while state["received"] and time.perf_counter() - t_in < args.drain_timeout:
@@ -407,6 +428,7 @@ def main() -> None:
                 "as_drain_rate": filed / span if span else 0.0,
                 "intake_workers": args.intake_workers,
                 "claim": args.claim,
+                "defer_above": args.defer_above,
                 "worker_class": args.worker_class,
                 "threads": args.threads if args.worker_class == "gthread" else 1,
                 "defer_intake": args.defer_intake,
@@ -468,6 +490,10 @@ def report(args: argparse.Namespace, cfg: dict, data: str, results: dict) -> str
         + (f" --worker-class {args.worker_class} --threads {args.threads}" if args.worker_class != "sync" else "")
         + (" --async-only" if args.async_only else "")
         + (f" --claim {args.claim}" if args.claim != 200 else "")
+        + (f" --defer-above {args.defer_above:g}" if args.defer_above is not None else "")
+        + (f" --workers {args.workers}" if args.workers != 3 else "")
+        + (f" --clients {args.clients}" if args.clients else "")
+        + (" --defer-intake" if args.defer_intake else "")
         + "`"
     )
     ratio = w["chk_rps"] / w["ping_rps"]
@@ -504,16 +530,27 @@ def report(args: argparse.Namespace, cfg: dict, data: str, results: dict) -> str
             "first to last | "
             f"{w['as_drain_rate']:,.1f}/s ({w['as_filed']:,} filed in {w['as_drain_span_s']:.0f} s, "
             f"{w['as_rejected']} rejected, {w['as_left']:,} left) | — |",
+            f"| Intake: waiting to be filed when the load stopped; all filed after | "
+            f"{w['as_backlog_end_of_load']:,}; {w['as_wait_s']:.0f} s | — |",
         ]
     table = "\n".join(rows)
     server = f"{args.workers} {args.worker_class} workers" + (
         f" x {args.threads} threads" if args.worker_class == "gthread" else ""
     )
+    pacing = (
+        "filing started only after the load, `--defer-intake`"
+        if args.defer_intake
+        else "filing beside the load, `--defer-above 0`"
+        if args.defer_above == 0
+        else f"`--defer-above {args.defer_above if args.defer_above is not None else 50:g}`: filing waits out "
+        "arrivals above that many per second, for at most `--max-lag` 300 s"
+    )
     return f"""# Residence (issue 3) check-in benchmark
 
 Scale `{args.scale}`: {data}; PostgreSQL, gunicorn with {server} and
 `CIVITAS_EVENTS_DISPATCH=worker` plus one event worker process, {cfg['threads']} client threads for
-{cfg['seconds']} s per run, load generator on the same machine ({machine()}). Run: {run}.
+{cfg['seconds']} s per run, load generator on the same machine ({machine()}). The asynchronous rounds run
+beside {args.intake_workers} intake worker processes ({pacing}). Run: {run}.
 
 | Measure | Result | Goal |
 |---|---|---|

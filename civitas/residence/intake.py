@@ -38,6 +38,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -374,10 +375,62 @@ def process_claim(size: int = CLAIM) -> int:
     return len(subs)
 
 
-def process_batch(limit: int = 100, claim: int = CLAIM) -> int:
-    """File up to `limit` due submissions, in claims of up to `claim`; returns how many were claimed."""
+class Pacer:
+    """Defers filing while submissions arrive fast, so that at a peak the server's capacity goes to accepting
+    them, and files them when the peak has passed, never later than `max_lag` seconds after they arrived.
+
+    Accepting a submission commits one row and waits for the write-ahead log to reach the disk; filing a
+    claim writes a great deal to that log (people, declarations, results, audit, events). Filing beside a peak
+    made every accept's commit wait behind the filing's log writes and cut the accepted rate by about a fifth
+    (`docs/benchmarks/residence.md`); lowering the worker's CPU priority did not help, since the wait is on
+    the log, not the processor. So the worker measures the arrival rate (the growth of the submissions' ids,
+    which every accepted or retried submission advances, over at least `window` seconds) and, while it is
+    above `above` per second, files only what has waited `max_lag` seconds. Arrivals slower than that, or a
+    backlog older than that, are filed at once; so is everything by `work(once=True)`.
+
+    The filing order and outcome are unchanged; only when filing starts moves. A submission's declaration
+    (and its verification, flags and events) appears up to `max_lag` seconds later at a peak: minutes, where
+    the rules give days (a foreigner's registration within 24 hours)."""
+
+    def __init__(
+        self,
+        above: float,
+        max_lag: float,
+        *,
+        window: float = 1.0,
+        clock: Any = time.monotonic,
+    ) -> None:
+        self.above, self.max_lag, self.window, self.clock = above, max_lag, window, clock
+        self._seen: tuple[float, int] | None = None
+        self._busy = False
+
+    def arrival_rate(self) -> float | None:
+        """Submissions per second since the last look at least `window` seconds ago (None: too soon)."""
+        now = self.clock()
+        if self._seen is not None and now - self._seen[0] < self.window:
+            return None
+        top = CheckinSubmission.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        seen, self._seen = self._seen, (now, top)
+        return 0.0 if seen is None else (top - seen[1]) / (now - seen[0])
+
+    def defer(self) -> bool:
+        """True to leave the due submissions for now (arrivals above the rate, none older than `max_lag`)."""
+        rate = self.arrival_rate()
+        if rate is not None:
+            self._busy = rate > self.above
+        if not self._busy:
+            return False
+        oldest = due().values_list("received_at", flat=True).first()
+        return oldest is not None and (timezone.now() - oldest).total_seconds() < self.max_lag
+
+
+def process_batch(limit: int = 100, claim: int = CLAIM, pacer: Pacer | None = None) -> int:
+    """File up to `limit` due submissions, in claims of up to `claim`; returns how many were claimed. With a
+    `pacer`, stops before a claim that it defers."""
     n = 0
     while n < limit:
+        if pacer is not None and pacer.defer():
+            break
         got = process_claim(min(claim, limit - n))
         if not got:
             break
@@ -392,10 +445,14 @@ def work(
     claim: int = CLAIM,
     idle_sleep: float = 0.5,
     stop: threading.Event | None = None,
+    defer_above: float = 0.0,
+    max_lag: float = 300.0,
 ) -> int:
-    """The intake worker loop: file due submissions until there are none (`once`) or `stop` is set."""
+    """The intake worker loop: file due submissions until there are none (`once`) or `stop` is set. With
+    `defer_above` (submissions per second, 0: never), filing waits out peaks (`Pacer`), except with `once`."""
+    pacer = Pacer(defer_above, max_lag) if defer_above > 0 and not once else None
     return workers.poll(
-        lambda: process_batch(batch, claim), name="intake worker", once=once, idle_sleep=idle_sleep, stop=stop
+        lambda: process_batch(batch, claim, pacer), name="intake worker", once=once, idle_sleep=idle_sleep, stop=stop
     )
 
 

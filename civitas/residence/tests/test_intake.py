@@ -362,3 +362,51 @@ def test_accepting_an_async_submission_costs_one_statement(personas, hotel):
     assert [x["sql"].split()[0] for x in q] == ["INSERT"], [x["sql"][:90] for x in q]
     again = CheckinSubmission.objects.get(pk=resp.json()["submission_id"])
     assert intake.payload_of(again)["room_id"] == second.pk and again.status == SubmissionStatus.RECEIVED
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def _store(personas, hotel, n, room_index=0):
+    room = rooms(personas)[room_index].pk
+    for _ in range(n):
+        assert submit(guest(room), hotel).status_code == 202
+
+
+def test_the_intake_waits_out_a_peak_of_arrivals_and_files_when_it_has_passed(personas, hotel):
+    clock = FakeClock()
+    pacer = intake.Pacer(above=2.0, max_lag=300, clock=clock)
+    _store(personas, hotel, 1)
+    assert not pacer.defer()  # the first look has no rate yet: files
+    clock.t += 1.0
+    _store(personas, hotel, 3)  # 3 per second, above 2
+    assert intake.process_batch(pacer=pacer) == 0
+    assert CheckinSubmission.objects.filter(status=SubmissionStatus.RECEIVED).count() == 4
+    clock.t += 0.5
+    assert pacer.defer()  # too soon to measure again: still a peak
+    clock.t += 1.0
+    _store(personas, hotel, 1)  # the peak has passed: 1 in 1.5 s
+    assert intake.process_batch(pacer=pacer) == 5
+    assert not CheckinSubmission.objects.filter(status=SubmissionStatus.RECEIVED).exists()
+
+
+def test_at_a_peak_a_submission_older_than_the_maximum_lag_is_filed_anyway(personas, hotel):
+    clock = FakeClock()
+    pacer = intake.Pacer(above=2.0, max_lag=60, clock=clock)
+    pacer.defer()
+    clock.t += 1.0
+    _store(personas, hotel, 3)
+    assert pacer.defer()
+    CheckinSubmission.objects.update(received_at=timezone.now() - datetime.timedelta(seconds=61))
+    assert not pacer.defer()
+    assert intake.process_batch(pacer=pacer) == 3
+
+
+def test_the_worker_run_once_files_everything_whatever_the_arrival_rate(personas, hotel):
+    _store(personas, hotel, 3)
+    assert intake.work(once=True, defer_above=0.001, idle_sleep=0) == 3

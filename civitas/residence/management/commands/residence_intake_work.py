@@ -17,10 +17,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--claim", type=int, default=intake.CLAIM, help="submissions claimed and filed together (one transaction)"
         )
+        parser.add_argument(
+            "--defer-above",
+            type=float,
+            default=50.0,
+            help="while submissions arrive faster than this per second, file only those older than --max-lag "
+            "(0: file at once, whatever the load)",
+        )
+        parser.add_argument(
+            "--max-lag", type=float, default=300.0, help="seconds a submission may wait to be filed at a peak"
+        )
         parser.add_argument("--sleep", type=float, default=0.5, help="seconds to wait when the intake is empty")
 
     def handle(self, *args: Any, **options: Any) -> None:
         n = intake.work(
-            once=options["once"], batch=options["batch"], claim=options["claim"], idle_sleep=options["sleep"]
+            once=options["once"],
+            batch=options["batch"],
+            claim=options["claim"],
+            idle_sleep=options["sleep"],
+            defer_above=options["defer_above"],
+            max_lag=options["max_lag"],
         )
         self.stdout.write(f"{n} submissions filed, rejected or retried")
