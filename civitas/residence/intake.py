@@ -386,7 +386,8 @@ class Pacer:
     the log, not the processor. So the worker measures the arrival rate (the growth of the submissions' ids,
     which every accepted or retried submission advances, over at least `window` seconds) and, while it is
     above `above` per second, files only what has waited `max_lag` seconds. Arrivals slower than that, or a
-    backlog older than that, are filed at once; so is everything by `work(once=True)`.
+    backlog older than that, are filed at once; so is everything by `work(once=True)`. A worker that starts
+    waits one `window` to measure the rate before it files anything but that overdue backlog.
 
     The filing order and outcome are unchanged; only when filing starts moves. A submission's declaration
     (and its verification, flags and events) appears up to `max_lag` seconds later at a peak: minutes, where
@@ -402,16 +403,17 @@ class Pacer:
     ) -> None:
         self.above, self.max_lag, self.window, self.clock = above, max_lag, window, clock
         self._seen: tuple[float, int] | None = None
-        self._busy = False
+        self._busy = True  # until the first rate is measured: a worker (re)started at a peak must not file into it
 
     def arrival_rate(self) -> float | None:
-        """Submissions per second since the last look at least `window` seconds ago (None: too soon)."""
+        """Submissions per second since the last look at least `window` seconds ago (None: too soon, or the
+        first look)."""
         now = self.clock()
         if self._seen is not None and now - self._seen[0] < self.window:
             return None
         top = CheckinSubmission.objects.order_by("-id").values_list("id", flat=True).first() or 0
         seen, self._seen = self._seen, (now, top)
-        return 0.0 if seen is None else (top - seen[1]) / (now - seen[0])
+        return None if seen is None else (top - seen[1]) / (now - seen[0])
 
     def defer(self) -> bool:
         """True to leave the due submissions for now (arrivals above the rate, none older than `max_lag`)."""

@@ -382,7 +382,7 @@ def test_the_intake_waits_out_a_peak_of_arrivals_and_files_when_it_has_passed(pe
     clock = FakeClock()
     pacer = intake.Pacer(above=2.0, max_lag=300, clock=clock)
     _store(personas, hotel, 1)
-    assert not pacer.defer()  # the first look has no rate yet: files
+    assert pacer.defer()  # the first look has no rate yet: waits to measure it
     clock.t += 1.0
     _store(personas, hotel, 3)  # 3 per second, above 2
     assert intake.process_batch(pacer=pacer) == 0
@@ -405,6 +405,16 @@ def test_at_a_peak_a_submission_older_than_the_maximum_lag_is_filed_anyway(perso
     CheckinSubmission.objects.update(received_at=timezone.now() - datetime.timedelta(seconds=61))
     assert not pacer.defer()
     assert intake.process_batch(pacer=pacer) == 3
+
+
+def test_a_worker_that_starts_after_a_quiet_second_files_at_once(personas, hotel):
+    clock = FakeClock()
+    pacer = intake.Pacer(above=2.0, max_lag=300, clock=clock)
+    _store(personas, hotel, 2)
+    assert pacer.defer()
+    clock.t += 1.0
+    assert not pacer.defer()  # nothing arrived in that second
+    assert intake.process_batch(pacer=pacer) == 2
 
 
 def test_the_worker_run_once_files_everything_whatever_the_arrival_rate(personas, hotel):
