@@ -486,6 +486,7 @@ def report(args: argparse.Namespace, cfg: dict, data: str, results: dict) -> str
     run = (
         f"`flock /tmp/civitas-bench.lock .venv/bin/python bench/residence_checkin.py --scale {args.scale}"
         + (f" --residents {cfg['residents']}" if args.residents else "")
+        + (" --reuse" if args.reuse else "")
         + (" --inline" if args.inline else "")
         + (f" --worker-class {args.worker_class} --threads {args.threads}" if args.worker_class != "sync" else "")
         + (" --async-only" if args.async_only else "")

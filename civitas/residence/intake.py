@@ -380,9 +380,9 @@ class Pacer:
     them, and files them when the peak has passed, never later than `max_lag` seconds after they arrived.
 
     Accepting a submission commits one row and waits for the write-ahead log to reach the disk; filing a
-    claim writes a great deal to that log (people, declarations, results, audit, events). Filing beside a peak
-    made every accept's commit wait behind the filing's log writes and cut the accepted rate by about a fifth
-    (`docs/benchmarks/residence.md`); lowering the worker's CPU priority did not help, since the wait is on
+    claim writes a great deal to that log (people, declarations, results, audit, events). Beside a peak, the
+    accepts' commits waited behind the filing's log writes far more than they ran (PostgreSQL's wait events,
+    `docs/benchmarks/residence.md`); lowering the worker's CPU priority did not help, since the wait is on
     the log, not the processor. So the worker measures the arrival rate (the growth of the submissions' ids,
     which every accepted or retried submission advances, over at least `window` seconds) and, while it is
     above `above` per second, files only what has waited `max_lag` seconds. Arrivals slower than that, or a
