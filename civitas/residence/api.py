@@ -95,8 +95,8 @@ class DeclarationOut(Schema):
 
 # The input models of a check-in are plain pydantic models, not django-ninja `Schema`s: a Schema's root
 # validator wraps every value it validates for reading Django objects (`from_attributes`), which an input
-# parsed from JSON never needs, and that wrapping cost a third of the hot path's body validation. django-ninja
-# takes both alike for bodies, and the OpenAPI document is the same.
+# parsed from JSON never needs, and that wrapping was most of the hot path's body validation in a profile.
+# django-ninja takes both alike for bodies, and the OpenAPI document is the same.
 class PersonIn(pydantic.BaseModel):
     doc_kind: str
     doc_number: str

@@ -77,11 +77,12 @@ def submission_key(client_key: str | None, data: actions.DeclarationInput, decla
     if key:
         return key if len(key) <= KEY_MAX else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     first = data.members[0] if data.members else None
-    who = declarant_index or ""
-    if not who and first is not None and first.person is not None:
-        who = document_index(first.person.doc_number.strip().upper().replace(" ", ""))
-    elif first is not None and first.person is None:
+    if first is None:
+        who = ""
+    elif first.person is None:
         who = f"person:{first.person_id}"
+    else:
+        who = declarant_index or document_index(first.person.doc_number.strip().upper().replace(" ", ""))
     raw = f"{data.room_id}|{data.move_in.isoformat()}|{who}"
     return "h:" + hashlib.sha256(raw.encode()).hexdigest()
 
