@@ -61,6 +61,8 @@ log = logging.getLogger("civitas.residence.intake")
 CONTEXT = "residence.submission"
 MAX_BACKOFF_SECONDS = 3600
 CLAIM = 200  # submissions claimed and filed together in one transaction
+PEAK_RATE = 50.0  # the worker command's --defer-above: arrivals per second above which filing waits ...
+MAX_LAG = 300.0  # ... for at most this many seconds (--max-lag)
 KEY_MAX: int = CheckinSubmission._meta.get_field("key").max_length  # type: ignore[assignment]  # longer: digest
 
 
@@ -449,7 +451,7 @@ def work(
     idle_sleep: float = 0.5,
     stop: threading.Event | None = None,
     defer_above: float = 0.0,
-    max_lag: float = 300.0,
+    max_lag: float = MAX_LAG,
 ) -> int:
     """The intake worker loop: file due submissions until there are none (`once`) or `stop` is set. With
     `defer_above` (submissions per second, 0: never), filing waits out peaks (`Pacer`), except with `once`."""

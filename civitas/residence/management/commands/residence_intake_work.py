@@ -20,12 +20,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--defer-above",
             type=float,
-            default=50.0,
+            default=intake.PEAK_RATE,
             help="while submissions arrive faster than this per second, file only those older than --max-lag "
             "(0: file at once, whatever the load)",
         )
         parser.add_argument(
-            "--max-lag", type=float, default=300.0, help="seconds a submission may wait to be filed at a peak"
+            "--max-lag", type=float, default=intake.MAX_LAG, help="seconds a submission may wait to be filed at a peak"
         )
         parser.add_argument("--sleep", type=float, default=0.5, help="seconds to wait when the intake is empty")
 
