@@ -82,11 +82,15 @@ def server_env(db: str, dispatch: str) -> dict[str, str]:
     }
 
 
-def start_server(workers: int, env: dict[str, str], worker_class: str = "sync", threads: int = 1) -> subprocess.Popen:
+def start_server(
+    workers: int, env: dict[str, str], worker_class: str = "sync", threads: int = 1, nice: int = 0
+) -> subprocess.Popen:
     """gunicorn with `workers` processes: sync, or gthread with `threads` threads each (a request waiting on
-    its commit then leaves the process to the others)."""
+    its commit then leaves the process to the others); with `nice`, at that lower CPU priority than the
+    database server on the same cores."""
     proc = subprocess.Popen(
         [
+            *(["nice", "-n", str(nice)] if nice else []),
             str(ROOT / ".venv/bin/gunicorn"),
             "civitas.wsgi:application",
             "-w",
@@ -224,9 +228,10 @@ def hammer(
 
 
 class Probe:
-    """What PostgreSQL and the disk did during one round: write-ahead log bytes, checkpoints, disk writes and
-    their mean latency (from /proc/diskstats), and what the active client backends of `db` were waiting on
-    (pg_stat_activity sampled every 20 ms; no wait event counts as running)."""
+    """What PostgreSQL, the cores and the disk did during one round: write-ahead log bytes and flushes,
+    checkpoints, the cores' busy share (/proc/stat), disk writes and their mean latency (/proc/diskstats), and
+    what the active client backends of `db` were waiting on (pg_stat_activity sampled every 20 ms; no wait
+    event counts as running)."""
 
     def __init__(self, db: str) -> None:
         import psycopg
@@ -237,9 +242,10 @@ class Probe:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def _counters(self) -> tuple[int, int, int, int]:
+    def _counters(self) -> tuple[int, ...]:
         row = self.conn.execute(
-            "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn, checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"
+            "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn, checkpoints_timed + checkpoints_req, wal_sync"
+            " FROM pg_stat_bgwriter, pg_stat_wal"
         ).fetchone()
         assert row is not None
         writes = write_ms = 0
@@ -248,7 +254,10 @@ class Probe:
                 parts = line.split()
                 if parts[2] == DISK:
                     writes, write_ms = int(parts[7]), int(parts[10])
-        return int(row[0]), int(row[1]), writes, write_ms
+        with open("/proc/stat") as f:
+            ticks = [int(v) for v in f.readline().split()[1:]]
+        idle = ticks[3] + ticks[4]  # idle and iowait
+        return int(row[0]), int(row[1]), int(row[2]), writes, write_ms, sum(ticks) - idle, sum(ticks)
 
     def _sample(self) -> None:
         import psycopg
@@ -263,8 +272,40 @@ class Probe:
                     key = f"{etype}:{event}" if event else "running"
                     self.waits[key] = self.waits.get(key, 0) + 1
 
+    @staticmethod
+    def _cpu_by_process() -> dict[int, tuple[str, int]]:
+        """Each process's part of the run (PostgreSQL, the gunicorn server, this load generator, or other: the
+        event and intake workers, the system) and the CPU ticks (user + system) it has used so far."""
+        me = os.getpid()
+        procs: dict[int, tuple[str, int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmd = f.read()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            ticks = int(fields[11]) + int(fields[12])
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            part = (
+                "postgres"
+                if name == "postgres"
+                else "load generator"
+                if int(entry) == me
+                else "gunicorn"
+                if b"gunicorn" in cmd
+                else "other"
+            )
+            procs[int(entry)] = (part, ticks)
+        return procs
+
     def __enter__(self) -> Probe:
         self.t0 = time.perf_counter()
+        self.cpu0 = self._cpu_by_process()
         self.start = self._counters()
         self._thread.start()
         return self
@@ -273,9 +314,15 @@ class Probe:
         self._stop.set()
         self._thread.join()
         end = self._counters()
+        cpu1 = self._cpu_by_process()
+        self.cpu_ticks = dict.fromkeys(("gunicorn", "postgres", "load generator"), 0)
+        for pid, (part, ticks) in cpu1.items():  # processes alive at both ends (a finished one took its ticks)
+            if pid in self.cpu0 and part in self.cpu_ticks:
+                self.cpu_ticks[part] += ticks - self.cpu0[pid][1]
         self.seconds = time.perf_counter() - self.t0
         delta = [b - a for a, b in zip(self.start, end, strict=True)]
-        self.wal_bytes, self.checkpoints, self.disk_writes, disk_ms = delta
+        self.wal_bytes, self.checkpoints, self.wal_syncs, self.disk_writes, disk_ms, busy, ticks = delta
+        self.cpu_busy = busy / ticks if ticks else 0.0
         self.write_ms = disk_ms / self.disk_writes if self.disk_writes else 0.0
         self.conn.close()
 
@@ -285,10 +332,36 @@ class Probe:
         return {
             "wal_per_request": self.wal_bytes / requests if requests else 0.0,
             "checkpoints": self.checkpoints,
+            "flushes_per_request": self.wal_syncs / requests if requests else 0.0,
+            "cpu_busy": self.cpu_busy,
+            "cpu_ms": {  # CPU milliseconds per request by part (ticks are 1/100 s)
+                k: v * 1000 / os.sysconf("SC_CLK_TCK") / requests if requests else 0.0
+                for k, v in self.cpu_ticks.items()
+            },
             "disk_writes_per_s": self.disk_writes / self.seconds,
             "disk_write_ms": self.write_ms,
             "waits": ", ".join(f"{k} {v / total:.0%}" for k, v in top),
         }
+
+
+def pg_settings(db: str, assignments: list[str]) -> str:
+    """Give the run's database exactly `assignments` (NAME=VALUE) over the server's settings; describe the
+    write-ahead log flush settings in effect."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("ALTER DATABASE {} RESET ALL").format(sql.Identifier(db)))
+        for item in assignments:
+            name, _eq, value = item.partition("=")
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                    sql.Identifier(db), sql.Identifier(name.strip()), sql.Literal(value.strip())
+                )
+            )
+    with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={db}", autocommit=True) as conn:
+        names = ("commit_delay", "commit_siblings", "synchronous_commit", "wal_sync_method")
+        return ", ".join(f"`{n} = {conn.execute(f'SHOW {n}').fetchone()[0]}`" for n in names)  # type: ignore[index]
 
 
 def prepare(db: str, residents: int, reuse: bool, today: datetime.date) -> str:
@@ -355,6 +428,20 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--intake-workers", type=int, default=2, help="intake worker processes (async round)")
     ap.add_argument("--async-seconds", type=int, default=10, help="length of each async round")
+    ap.add_argument(
+        "--pg-set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL setting for the run's database (ALTER DATABASE ... SET; repeatable; "
+        "default: the server's settings)",
+    )
+    ap.add_argument(
+        "--server-nice",
+        type=int,
+        default=0,
+        help="run gunicorn at this niceness (below PostgreSQL, which shares the cores; default 0: the same)",
+    )
     ap.add_argument("--pairs", type=int, default=3, help="paired /ping and async accept rounds (median reported)")
     ap.add_argument(
         "--defer-intake",
@@ -385,6 +472,8 @@ def main() -> None:
     today = datetime.date.today()
     data = prepare(db, cfg["residents"], args.reuse, today)
     print(data, flush=True)
+    args.wal = pg_settings(db, args.pg_set)
+    print(args.wal, flush=True)
 
     from django.db import connection
 
@@ -408,7 +497,7 @@ def main() -> None:
 
     def run(dispatch: str) -> dict[str, object]:
         env = server_env(db, dispatch)
-        server = start_server(args.workers, env, args.worker_class, args.threads)
+        server = start_server(args.workers, env, args.worker_class, args.threads, args.server_nice)
         worker = start_worker(env) if dispatch == "worker" else None
         out: dict[str, object] = {}
         try:
@@ -457,7 +546,8 @@ def main() -> None:
                 hammer("POST", path, bodies3[-200:], async_auth, 2, args.workers * 2)  # warm-up
                 pairs = []
                 for i in range(args.pairs):
-                    n_p, lat_p, _ = hammer("GET", "/ping", None, {}, a_sec, cfg["threads"])
+                    with Probe(db) as probe_ping:
+                        n_p, lat_p, _ = hammer("GET", "/ping", None, {}, a_sec, cfg["threads"])
                     with Probe(db) as probe:
                         n_a, lat_a, err_a = hammer(
                             "POST",
@@ -475,6 +565,8 @@ def main() -> None:
                         "as_p99": percentile(lat_a, 99),
                         "as_err": err_a,
                         "repeats": max(0, n_a - per_round),
+                        "ping_cpu_busy": probe_ping.summary(n_p)["cpu_busy"],
+                        "ping_cpu_ms": probe_ping.summary(n_p)["cpu_ms"],
                         **probe.summary(n_a),
                     }
                     print("pair", i + 1, json.dumps(pair), flush=True)
@@ -605,6 +697,8 @@ def report(args: argparse.Namespace, cfg: dict, data: str, results: dict) -> str
         + (f" --clients {args.clients}" if args.clients else "")
         + (" --defer-intake" if args.defer_intake else "")
         + (f" --pairs {args.pairs}" if args.pairs != 3 else "")
+        + "".join(f" --pg-set {item}" for item in args.pg_set)
+        + (f" --server-nice {args.server_nice}" if args.server_nice else "")
         + "`"
     )
     ratio = w["chk_rps"] / w["ping_rps"]
@@ -651,9 +745,11 @@ def report(args: argparse.Namespace, cfg: dict, data: str, results: dict) -> str
     pairs = ""
     if "as_pairs" in w:
         lines = [
-            "| Pair | `/ping` req/s | Accepted req/s | Ratio | Accept p99 | WAL per accept | Checkpoints "
-            "| Disk writes/s, mean write | Active backends were (pg_stat_activity, 20 ms samples) |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| Pair | `/ping` req/s | Accepted req/s | Ratio | Accept p99 | Cores busy (ping, accept) "
+            "| CPU ms per request, ping → accept: gunicorn, PostgreSQL, load generator | WAL per accept "
+            "| Log flushes per accept | Checkpoints | Disk writes/s, mean write "
+            "| Active backends were (pg_stat_activity, 20 ms samples) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         rounds = [(str(k + 1), x) for k, x in enumerate(w["as_pairs"])]
         rounds.append(("half rate", {**w["as_half_probe"], "as_rps": w["as_half"], "as_p99": w["as_half_p99"]}))
@@ -663,8 +759,17 @@ def report(args: argparse.Namespace, cfg: dict, data: str, results: dict) -> str
                 if "ratio" in x
                 else f"| {name} | — | {x['as_rps']:,.1f} | — | "
             )
+            parts = ("gunicorn", "postgres", "load generator")
+            cpu = (
+                ", ".join(f"{x['ping_cpu_ms'][k]:.2f} → {x['cpu_ms'][k]:.2f}" for k in parts)
+                if "ping_cpu_ms" in x
+                else ", ".join(f"{x['cpu_ms'][k]:.2f}" for k in parts)
+            )
+            busy = f"{x['ping_cpu_busy']:.0%}, {x['cpu_busy']:.0%}" if "ping_cpu_busy" in x else f"{x['cpu_busy']:.0%}"
             lines[-1] += (
-                f"{x['as_p99']:.0f} ms | {x['wal_per_request']:,.0f} B | {x['checkpoints']} | "
+                f"{x['as_p99']:.0f} ms | {busy} | {cpu} | {x['wal_per_request']:,.0f} B | "
+                f"{x['flushes_per_request']:.2f} "
+                f"| {x['checkpoints']} | "
                 f"{x['disk_writes_per_s']:,.0f}, {x['disk_write_ms']:.2f} ms | {x['waits']} |"
             )
         pairs = (
@@ -690,7 +795,7 @@ Scale `{args.scale}`: {data}; PostgreSQL, gunicorn with {server} and
 {cfg['seconds']} s per run, load generator on the same machine ({machine()}). The asynchronous accept is
 measured in pairs of rounds, `/ping` then the accept, with no filing beside them (at a peak the paced intake
 files nothing); the half-rate round and the drain run beside {args.intake_workers} intake worker processes
-({pacing}). Run: {run}.
+({pacing}). PostgreSQL: {args.wal}. Run: {run}.
 
 | Measure | Result | Goal |
 |---|---|---|
