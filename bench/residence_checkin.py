@@ -364,6 +364,26 @@ def pg_settings(db: str, assignments: list[str]) -> str:
         return ", ".join(f"`{n} = {conn.execute(f'SHOW {n}').fetchone()[0]}`" for n in names)  # type: ignore[index]
 
 
+def _same_keys_or_exit() -> None:
+    """A reused database must have been loaded with this checkout's keys (var/keys.json outside production):
+    under other keys its identity numbers and phones do not decrypt, and the event worker fails on them."""
+    from cryptography.exceptions import InvalidTag
+
+    from civitas.people.identity import reveal_phone
+    from civitas.people.models import Person
+
+    phone = Person.objects.exclude(phone_enc="").values_list("phone_enc", flat=True).first()
+    if phone is None:
+        return
+    try:
+        reveal_phone(phone)
+    except InvalidTag:
+        raise SystemExit(
+            "the database was loaded with other keys (another checkout's var/keys.json): run without --reuse, "
+            "or with the keys it was loaded with"
+        ) from None
+
+
 def prepare(db: str, residents: int, reuse: bool, today: datetime.date) -> str:
     """Load the city (or reuse the one a previous run loaded); return a description of the data."""
     import psycopg
@@ -400,6 +420,7 @@ def prepare(db: str, residents: int, reuse: bool, today: datetime.date) -> str:
         load = f"loaded in {time.perf_counter() - t0:.0f} s"
     else:
         load = "reused from the previous run"
+        _same_keys_or_exit()
     from civitas.residence.models import Declaration, Residency
 
     people = Person.objects.count()
