@@ -273,11 +273,12 @@ class Probe:
                     self.waits[key] = self.waits.get(key, 0) + 1
 
     @staticmethod
-    def _cpu_by_process() -> dict[int, tuple[str, int]]:
+    def _cpu_by_process() -> dict[int, tuple[str, int, int]]:
         """Each process's part of the run (PostgreSQL, the gunicorn server, this load generator, or other: the
-        event and intake workers, the system) and the CPU ticks (user + system) it has used so far."""
+        event and intake workers, the system), the CPU ticks (user + system) it has used so far,
+        and those of its children that have exited (a database connection closed by `CONN_MAX_AGE`)."""
         me = os.getpid()
-        procs: dict[int, tuple[str, int]] = {}
+        procs: dict[int, tuple[str, int, int]] = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -288,8 +289,7 @@ class Probe:
                     cmd = f.read()
             except OSError:
                 continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            ticks = int(fields[11]) + int(fields[12])
+            fields = stat[stat.rindex(")") + 2 :].split()  # fields from the state on: 3rd of proc(5) is [0]
             name = stat[stat.index("(") + 1 : stat.rindex(")")]
             part = (
                 "postgres"
@@ -300,8 +300,25 @@ class Probe:
                 if b"gunicorn" in cmd
                 else "other"
             )
-            procs[int(entry)] = (part, ticks)
+            own, children = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+            procs[int(entry)] = (part, own, children)
         return procs
+
+    @staticmethod
+    def _cpu_used(before: dict[int, tuple[str, int, int]], after: dict[int, tuple[str, int, int]]) -> dict[str, int]:
+        """CPU ticks each part used between two readings: a process alive at both counts its growth and that
+        of its exited children (whose whole lives the kernel adds to the parent when it reaps them, so what
+        an exited child had used before the first reading is taken off); a new one counts all it used."""
+        used = dict.fromkeys(("gunicorn", "postgres", "load generator", "other"), 0)
+        for pid, (part, own, children) in after.items():
+            if pid in before:
+                used[part] += own - before[pid][1] + children - before[pid][2]
+            else:
+                used[part] += own + children
+        for pid, (part, own, _children) in before.items():
+            if pid not in after:
+                used[part] -= own
+        return used
 
     def __enter__(self) -> Probe:
         self.t0 = time.perf_counter()
@@ -314,11 +331,8 @@ class Probe:
         self._stop.set()
         self._thread.join()
         end = self._counters()
-        cpu1 = self._cpu_by_process()
-        self.cpu_ticks = dict.fromkeys(("gunicorn", "postgres", "load generator"), 0)
-        for pid, (part, ticks) in cpu1.items():  # processes alive at both ends (a finished one took its ticks)
-            if pid in self.cpu0 and part in self.cpu_ticks:
-                self.cpu_ticks[part] += ticks - self.cpu0[pid][1]
+        used = self._cpu_used(self.cpu0, self._cpu_by_process())
+        self.cpu_ticks = {k: used[k] for k in ("gunicorn", "postgres", "load generator")}
         self.seconds = time.perf_counter() - self.t0
         delta = [b - a for a, b in zip(self.start, end, strict=True)]
         self.wal_bytes, self.checkpoints, self.wal_syncs, self.disk_writes, disk_ms, busy, ticks = delta
