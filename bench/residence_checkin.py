@@ -15,8 +15,10 @@ bench/residence_bulk.py.
 
 Then, in the same run, the asynchronous intake: the same POST with `Prefer: respond-async` (202, one stored
 submission each). Its peak is taken in `--pairs` pairs of rounds (`--async-seconds` each), `/ping` then the
-accept, and the median pair's ratio is reported with the range; a probe records for each accept round the
-write-ahead log per request, checkpoints, disk writes and what the backends waited on. Then an open loop at
+accept, and the median pair's ratio is reported with the range; a probe records for each round the cores'
+busy share and the CPU per request of gunicorn, PostgreSQL and the load generator, and for the accepts the
+write-ahead log and its flushes per request, checkpoints, disk writes and what the backends waited on
+(`--pg-set` and `--server-nice` try database settings and server priorities). Then an open loop at
 half the median peak, with `--intake-workers` processes of `manage.py residence_intake_work` filing beside
 it (or only after it, `--defer-intake`); the drain rate is the number filed divided by the time from the
 first to the last `processed_at`, so the deferred work is reported beside the accepted rate. Each intake
@@ -570,7 +572,7 @@ def main() -> None:
             first_sub = intake_state(db, 0)["max_id"]
             assert isinstance(first_sub, int)
             # Paired rounds, /ping then the accept, each pair in the same minute: the ratio is taken per pair and
-            # the median pair is reported, with the range, since the accept's rate moves with the disk. No intake
+            # the median pair is reported, with the range, since both rates move from minute to minute. No intake
             # worker runs in these rounds: at a peak the paced intake files nothing (see intake.Pacer), and
             # filing between rounds would slow the next /ping round and flatter the ratio.
             async_auth = {**auth, "Prefer": "respond-async"}
