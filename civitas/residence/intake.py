@@ -382,11 +382,10 @@ class Pacer:
     """Defers filing while submissions arrive fast, so that at a peak the server's capacity goes to accepting
     them, and files them when the peak has passed, never later than `max_lag` seconds after they arrived.
 
-    Accepting a submission commits one row and waits for the write-ahead log to reach the disk; filing a
-    claim writes a great deal to that log (people, declarations, results, audit, events). Beside a peak, the
-    accepts' commits waited behind the filing's log writes far more than they ran (PostgreSQL's wait events,
-    `docs/benchmarks/residence.md`); lowering the worker's CPU priority did not help, since the wait is on
-    the log, not the processor. So the worker measures the arrival rate (the growth of the submissions' ids,
+    Accepting a submission is one INSERT; filing a claim is far more work (people, declarations, results,
+    audit, events). At a peak the accepts alone keep the cores busy (97-99 % in the benchmark,
+    `docs/benchmarks/residence.md`, session 8), so filing beside them takes cores and log writes from them
+    and the accepted rate falls. So the worker measures the arrival rate (the growth of the submissions' ids,
     which every accepted or retried submission advances, over at least `window` seconds) and, while it is
     above `above` per second, files only what has waited `max_lag` seconds. Arrivals slower than that, or a
     backlog older than that, are filed at once; so is everything by `work(once=True)`. A worker that starts
