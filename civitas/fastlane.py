@@ -121,11 +121,13 @@ class FastLane:
         if lane is None:
             return self.app(environ, start_response)
         set_script_prefix(get_script_name(environ))
+        # Sent again by Django for a request handed over: its receivers (resetting the query log, closing
+        # connections past their age) are harmless to repeat.
         signals.request_started.send(sender=type(self), environ=environ)
         request = WSGIRequest(environ)
         response = self._answer(request, lane)
         if response is None:  # Django answers, reading the body the lane may have read
-            if hasattr(request, "_body"):
+            if hasattr(request, "_body"):  # where HttpRequest.body keeps what it read
                 environ["wsgi.input"] = io.BytesIO(request.body)
             return self.app(environ, start_response)
         response._handler_class = type(self)  # type: ignore[attr-defined]  # its close() sends request_finished
@@ -144,11 +146,11 @@ class FastLane:
             return None
         try:
             response = lane(request)
+            if response is None:
+                return None
+            for phase in self.response_phase:
+                response = phase(request, response)
         except Exception:
             log.warning("fast lane: %s %s failed; Django answers it", request.method, request.path, exc_info=True)
             return None
-        if response is None:
-            return None
-        for phase in self.response_phase:
-            response = phase(request, response)
         return response

@@ -201,3 +201,17 @@ def test_a_middleware_the_lane_does_not_know_stops_it_from_starting(settings):
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.middleware.gzip.GZipMiddleware"]
     with pytest.raises(ImproperlyConfigured, match="GZipMiddleware"):
         FastLane(WSGIHandler())
+
+
+def test_a_response_header_step_that_fails_leaves_the_answer_to_django(personas, hotel, caplog):
+    lane = FastLane(WSGIHandler())
+
+    def broken(request: Any, response: Any) -> Any:
+        raise ValueError("header")
+
+    lane.response_phase = [broken, *lane.response_phase]
+    with caplog.at_level(logging.WARNING, logger="civitas.fastlane"):
+        body = chinese_guest(rooms(personas)[0])
+        answer = call(lane, body, hotel, HTTP_IDEMPOTENCY_KEY="pms-9")
+    assert answer.status_code == 202 and "failed; Django answers it" in caplog.text
+    assert CheckinSubmission.objects.count() == 1  # stored by the lane, found again by Django's answer
