@@ -20,6 +20,7 @@ from civitas.fastlane import FastLane
 from civitas.residence import acceptview
 from civitas.residence.models import CheckinSubmission
 from civitas.residence.tests.builders import rooms
+from civitas.residence.tests.test_accept_view import handed_over
 from civitas.residence.tests.test_intake_batch import URL, bearer, chinese_guest
 from civitas.testing.direct import count_direct_answers
 from civitas.testing.factories import user
@@ -111,22 +112,13 @@ def test_a_retry_through_the_lane_returns_the_submission_stored_first(personas, 
 
 @pytest.mark.parametrize(
     ("case", "expected"),
-    [("synchronous", 201), ("no_token", 401), ("malformed_json", 400), ("schema_refuses", 422)],
+    [("no_prefer", 201), ("no_token", 401), ("unknown_token", 401), ("malformed_json", 400), ("schema_refuses", 422)],
 )
 def test_a_request_the_lane_declines_is_answered_by_django_with_its_body(personas, hotel, lane_calls, case, expected):
-    body: Any = chinese_guest(rooms(personas)[0])
-    auth, extra = dict(hotel), {}
-    if case == "synchronous":
-        extra["HTTP_PREFER"] = "return=representation"
-    elif case == "no_token":
-        auth = {}
-    elif case == "malformed_json":
-        body = '{"room_id": 1,'
-    else:
-        body = {**body, "move_in": "not a date"}
+    body, auth, extra = handed_over(case, chinese_guest(rooms(personas)[0]), dict(hotel))
     answer = call(application, body, auth, **extra)
     assert answer.status_code == expected, answer.content
-    if case == "synchronous":  # Django read the body the lane had already read
+    if case == "no_prefer":  # a synchronous check-in: Django read the body the lane had already read
         assert answer.json()["status"] in ("verified", "flagged")
     assert lane_calls == []
 
